@@ -1,0 +1,297 @@
+"""Loading and validating articles: Markdown files with front matter become Article objects."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import frontmatter
+from slugify import slugify
+
+from . import yamlsafe
+from .errors import Problems, suggest
+from .markup import MarkdownRenderer
+from .registry import SLUG_RE, Dossier, Registries, Wethouder, Wijk
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+TYPES = ("nieuws", "besluit", "memo", "raadsvragen", "raadsvoorstel")
+STATUSES = ("voorgenomen", "aangenomen", "verworpen", "uitgesteld", "ingetrokken", "uitgevoerd")
+OPEN_STATUSES = ("voorgenomen", "uitgesteld")
+KEYS = ("title", "date", "wijk", "wethouder", "type", "status", "dossier", "tags", "summary", "image",
+        "image_alt", "image_caption", "slug", "related", "draft")
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_FRONT_MATTER = frontmatter.YAMLHandler()
+
+
+@dataclass(frozen=True)
+class Tag:
+    slug: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Article:
+    slug: str
+    title: str
+    date: datetime           # aware, in Europe/Amsterdam
+    wijken: tuple[Wijk, ...]
+    wethouders: tuple[Wethouder, ...]
+    type: str
+    status: str | None
+    dossier: Dossier | None
+    tags: tuple[Tag, ...]
+    summary: str
+    body_html: str           # sanitised; internal links start with markup.ROOT
+    image: str | None        # relative to the content folder
+    image_alt: str
+    image_caption: str
+    related: tuple[str, ...]  # explicit, as slugs
+    draft: bool
+    source: str              # relative to the content folder, with '/'
+    files: tuple[str, ...]   # content files the body links to, to be copied
+    article_links: tuple[tuple[str, int], ...]  # (content path of a .md file, line) from the body
+    key_lines: tuple[tuple[str, int], ...]      # front-matter key -> line in the file
+
+    def line_of(self, key: str) -> int:
+        return dict(self.key_lines).get(key, 1)
+
+    @property
+    def day(self) -> date:
+        return self.date.date()
+
+    @property
+    def is_decision(self) -> bool:
+        return self.status is not None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+def tag_slug(name: str) -> str:
+    return slugify(str(name))
+
+
+def parse_date(value) -> datetime | None:
+    text = str(value).strip()
+    try:
+        if _DATE_RE.match(text):
+            day = date.fromisoformat(text)
+            return datetime(day.year, day.month, day.day, tzinfo=AMSTERDAM)
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=AMSTERDAM)
+    return moment.astimezone(AMSTERDAM)
+
+
+class _Fields:
+    """Reads one article's front matter, recording each problem at the line of its key."""
+
+    def __init__(self, path: Path, meta: yamlsafe.LineDict, first_line: int, problems: Problems):
+        self.path, self.meta, self.first_line, self.problems = path, meta, first_line, problems
+        self.ok = True
+
+    def line(self, key: str) -> int:
+        return self.first_line + (self.meta.line_of(key) if key in self.meta else 0)
+
+    def error(self, key: str, message: str) -> None:
+        self.problems.error(self.path, self.line(key), message)
+        self.ok = False
+
+    def text(self, key: str, *, required: bool = False) -> str:
+        value = self.meta.get(key)
+        if value is None or value == "":
+            if required:
+                self.error(key, f"'{key}' is required" if key not in self.meta else f"'{key}' must not be empty")
+            return ""
+        if isinstance(value, (list, dict, bool)):
+            self.error(key, f"'{key}' must be text")
+            return ""
+        return str(value).strip()
+
+    def names(self, key: str, *, required: bool = False) -> list[str]:
+        value = self.meta.get(key)
+        if value is None or value == [] or value == "":
+            if required:
+                self.error(key, f"'{key}' is required")
+            return []
+        values = value if isinstance(value, list) else [value]
+        if any(isinstance(v, (list, dict, bool)) or v is None or str(v).strip() == "" for v in values):
+            self.error(key, f"'{key}' must be a name or a list of names")
+            return []
+        return [str(v).strip() for v in values]
+
+    def lookup(self, key: str, registry, *, required: bool = False) -> tuple:
+        found = []
+        for name in self.names(key, required=required):
+            entry = registry.lookup(name)
+            if entry is None:
+                self.error(key, registry.unknown(name))
+            elif entry not in found:
+                found.append(entry)
+        return tuple(found)
+
+    def choice(self, key: str, choices: tuple[str, ...], default: str | None) -> str | None:
+        value = self.text(key)
+        if not value:
+            return default
+        if value.lower() not in choices:
+            self.error(key, f"unknown {key} '{value}'{suggest(value, choices)}; use one of: {', '.join(choices)}")
+            return default
+        return value.lower()
+
+
+def split_front_matter(text: str) -> tuple[str, int, str, int] | None:
+    """(front matter, its first line, body, its first line) or None when there is none."""
+    if not _FRONT_MATTER.detect(text):
+        return None
+    try:
+        fm, body = _FRONT_MATTER.split(text)
+    except ValueError:  # an opening '---' that is never closed
+        return None
+    fm_start = text.index(fm, 3) if fm else text.index("\n") + 1
+    fm_line = text.count("\n", 0, fm_start) + 1
+    body_line = text.count("\n", 0, len(text) - len(body)) + 1
+    return fm, fm_line, body, body_line
+
+
+def read_article(path: Path, content: Path, registries: Registries, renderer: MarkdownRenderer,
+                 problems: Problems) -> Article | None:
+    """The Article in path, or None after recording every problem found in it."""
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        problems.error(path, raw.count(b"\n", 0, exc.start) + 1,
+                       f"not UTF-8 (byte {exc.start}); save the file as UTF-8")
+        return None
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    if not text.strip():
+        problems.error(path, 1, "the file is empty; an article starts with front matter between '---' lines")
+        return None
+    parts = split_front_matter(text)
+    if parts is None:
+        problems.error(path, 1, "no front matter: an article starts with a line '---', its keys, then '---'")
+        return None
+    fm_text, fm_line, body_text, body_line = parts
+    try:
+        meta = yamlsafe.load(fm_text)
+    except yamlsafe.YamlProblem as exc:
+        problems.error(path, fm_line + exc.line, f"front matter: {exc.message}")
+        return None
+    if not isinstance(meta, dict):
+        problems.error(path, 1, "front matter must be keys with values, such as 'title: ...'")
+        return None
+    return _article_from(path, content, meta, fm_line, body_text, body_line, registries, renderer, problems)
+
+
+def _article_from(path, content, meta, fm_line, body_text, body_line, registries, renderer, problems):
+    f = _Fields(path, meta, fm_line, problems)
+    for key in meta:
+        if key not in KEYS:
+            f.error(key, f"unknown key '{key}'{suggest(key, KEYS)}")
+    title = f.text("title", required=True)
+    moment = None
+    if "date" not in meta or meta["date"] in (None, ""):
+        f.error("date", "'date' is required (YYYY-MM-DD)")
+    else:
+        moment = parse_date(meta["date"])
+        if moment is None:
+            f.error("date", f"date '{meta['date']}' is not a date; write YYYY-MM-DD, e.g. 2021-08-24")
+    wijken = f.lookup("wijk", registries.wijken, required=True)
+    wethouders = f.lookup("wethouder", registries.wethouders)
+    kind = f.choice("type", TYPES, "nieuws")
+    status = f.choice("status", STATUSES, None)
+    dossiers = f.lookup("dossier", registries.dossiers)
+    if len(dossiers) > 1:
+        f.error("dossier", "an article belongs to one dossier")
+
+    tags, seen = [], set()
+    for name in f.names("tags"):
+        slug = tag_slug(name)
+        if not slug:
+            f.error("tags", f"tag '{name}' has no letters or digits")
+        elif slug not in seen:
+            seen.add(slug)
+            tags.append(Tag(slug, name))
+
+    image = f.text("image") or None
+    image_alt = f.text("image_alt")
+    if image:
+        image = _content_file(f, "image", content, content / image)
+        if not image_alt:
+            f.error("image" if "image_alt" not in meta else "image_alt",
+                    "'image_alt' is required with 'image': describe the picture for readers who cannot see it")
+
+    slug = f.text("slug")
+    if slug and not SLUG_RE.match(slug):
+        f.error("slug", f"slug '{slug}' may hold only a-z, 0-9 and single '-' between them")
+    if not slug:
+        slug = slugify(path.stem)
+        if not slug:
+            f.error("slug", f"cannot make a slug from the file name '{path.name}'; add 'slug: ...'")
+
+    related = []
+    for name in f.names("related"):
+        if not SLUG_RE.match(name):
+            f.error("related", f"'{name}' in related is not an article slug")
+        related.append(name)
+
+    draft = meta.get("draft", False)
+    if not isinstance(draft, bool):
+        f.error("draft", "draft must be true or false")
+
+    source = path.relative_to(content).as_posix()
+    body = renderer.render(body_text, source.rpartition("/")[0])
+    files, article_links = [], []
+    body_lines = body_text.split("\n")
+    for ref in body.references:
+        line = body_line + next((i for i, text in enumerate(body_lines) if ref.target in text), 0)
+        if not ref.path:
+            problems.error(path, line, f"link '{ref.target}' points outside the content folder")
+            f.ok = False
+        elif not (content / ref.path).is_file():
+            problems.error(path, line, f"linked {'article' if ref.is_article else 'file'} '{ref.target}' does not exist")
+            f.ok = False
+        elif ref.is_article:
+            article_links.append((ref.path, line))
+        elif ref.path not in files:
+            files.append(ref.path)
+    if not f.ok:
+        return None
+    return Article(
+        slug=slug, title=title, date=moment, wijken=wijken, wethouders=wethouders, type=kind,
+        status=status, dossier=dossiers[0] if dossiers else None, tags=tuple(tags),
+        summary=f.text("summary") or body.summary, body_html=body.html, image=image,
+        image_alt=image_alt, image_caption=f.text("image_caption"), related=tuple(related),
+        draft=draft, source=source, files=tuple(files), article_links=tuple(article_links),
+        key_lines=tuple((key, fm_line + line) for key, line in meta.key_lines.items()),
+    )
+
+
+def _content_file(f: _Fields, key: str, content: Path, target: Path) -> str | None:
+    """target as a path relative to the content folder, when it is a file inside it."""
+    try:
+        rel = target.resolve().relative_to(content.resolve())
+    except ValueError:
+        f.error(key, f"'{f.meta[key]}' is outside the content folder")
+        return None
+    if not target.is_file():
+        f.error(key, f"{key} '{f.meta[key]}' does not exist")
+        return None
+    return rel.as_posix()
+
+
+def load_articles(content: Path, registries: Registries, problems: Problems) -> list[Article]:
+    renderer = MarkdownRenderer()
+    articles = []
+    for path in sorted(content.rglob("*.md")):
+        if path.is_file():
+            article = read_article(path, content, registries, renderer, problems)
+            if article is not None:
+                articles.append(article)
+    return articles

@@ -1,0 +1,74 @@
+"""Content problems: one type that carries path and line, collected rather than raised."""
+from __future__ import annotations
+
+import difflib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class ContentError:
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+def display_path(path: Path | str) -> str:
+    """Paths in messages are relative to the current directory, as editors typed them."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+def closest(word: str, choices, *, cutoff: float = 0.6) -> str | None:
+    """The choice closest to word, ignoring letter case, or None when nothing is close."""
+    lowered = {str(c).lower(): c for c in choices}
+    match = difflib.get_close_matches(str(word).lower(), list(lowered), n=1, cutoff=cutoff)
+    return lowered[match[0]] if match else None
+
+
+def suggest(word: str, choices) -> str:
+    """' (did you mean 'X'?)' for the closest choice, or '' when nothing is close."""
+    match = closest(word, choices)
+    return f" (did you mean '{match}'?)" if match else ""
+
+
+@dataclass
+class Problems:
+    """Collects every problem of a run so that editors see all of them at once."""
+
+    errors: list[ContentError] = field(default_factory=list)
+    warnings: list[ContentError] = field(default_factory=list)
+
+    def error(self, path: Path | str, line: int, message: str) -> None:
+        self.errors.append(ContentError(display_path(path), max(1, line), message))
+
+    def warn(self, path: Path | str, line: int, message: str) -> None:
+        self.warnings.append(ContentError(display_path(path), max(1, line), message))
+
+    def extend(self, other: "Problems") -> None:
+        self.errors.extend(other.errors)
+        self.warnings.extend(other.warnings)
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+    def sorted_errors(self) -> list[ContentError]:
+        return sorted(set(self.errors))
+
+
+class ContentErrors(Exception):
+    """Raised once, at the end of a stage, when that stage collected errors."""
+
+    def __init__(self, errors: list[ContentError]):
+        super().__init__(f"{len(errors)} content error(s)")
+        self.errors = sorted(set(errors))
+
+
+class UsageError(Exception):
+    """Wrong use of the command line: exit code 2."""

@@ -1,0 +1,196 @@
+"""The site model: every published article and the relations between them, built once.
+
+Like a library catalogue, relations are kept as indices (wijk slug -> its articles) rather than
+as links inside the articles, so the articles stay simple immutable records.
+"""
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from .content import OPEN_STATUSES, Article, Tag
+from .errors import Problems, suggest
+from .markup import ARTICLE_LINK_RE, ROOT
+from .registry import Dossier, Registries, SiteConfig, Wethouder, Wijk
+
+RELATED_COUNT = 4
+# How far to look along each shared list (dossier, wijk, ...) for related candidates: enough to
+# find good neighbours, and it keeps a new article from reshuffling old articles' lists.
+RELATED_WINDOW = 6
+
+
+@dataclass(frozen=True)
+class DossierPlace:
+    """Where an article stands in its dossier's timeline (oldest first)."""
+
+    number: int
+    count: int
+    previous: Article | None
+    next: Article | None
+
+
+@dataclass(frozen=True)
+class SiteModel:
+    config: SiteConfig
+    articles: tuple[Article, ...]          # published, newest first
+    wijken: tuple[Wijk, ...]
+    wethouders: tuple[Wethouder, ...]
+    dossiers: tuple[Dossier, ...]
+    tags: tuple[Tag, ...]                  # by name
+    by_slug: dict[str, Article]
+    by_wijk: dict[str, tuple[Article, ...]]
+    by_wethouder: dict[str, tuple[Article, ...]]
+    by_dossier: dict[str, tuple[Article, ...]]
+    by_tag: dict[str, tuple[Article, ...]]
+    by_year: dict[int, tuple[Article, ...]]
+    related: dict[str, tuple[Article, ...]]
+    dossier_place: dict[str, DossierPlace]
+    files: tuple[str, ...]                 # content files to copy (images, attachments)
+
+    @property
+    def decisions(self) -> tuple[Article, ...]:
+        return tuple(a for a in self.articles if a.status)
+
+    @property
+    def open_decisions(self) -> tuple[Article, ...]:
+        return tuple(a for a in self.articles if a.status in OPEN_STATUSES)
+
+
+def newest_first(articles) -> list[Article]:
+    return sorted(articles, key=lambda a: (a.date, a.slug), reverse=True)
+
+
+def _index(articles, keys) -> dict[str, tuple[Article, ...]]:
+    index = defaultdict(list)
+    for article in articles:
+        for key in keys(article):
+            index[key].append(article)
+    return {key: tuple(items) for key, items in index.items()}
+
+
+def _check_slugs(articles: list[Article], content: Path, problems: Problems) -> None:
+    first: dict[str, Article] = {}
+    for article in articles:
+        other = first.setdefault(article.slug, article)
+        if other is not article:
+            problems.error(content / article.source, article.line_of("slug"),
+                           f"slug '{article.slug}' is also used by {other.source}; give one of them another slug")
+
+
+def _link_articles(articles: list[Article], content: Path, drafts: bool, problems: Problems) -> list[Article]:
+    """Replaces body links to .md files by links to the article pages; reports broken ones."""
+    by_source = {a.source: a for a in articles}
+    by_slug = {a.slug: a for a in articles}
+    linked = []
+    for article in articles:
+        for target, line in article.article_links:
+            found = by_source.get(target)
+            if found is None:
+                problems.error(content / article.source, line,
+                               f"link to '{target}', which is not an article{suggest(target, by_source)}")
+            elif found.draft and not drafts and not article.draft:
+                problems.error(content / article.source, line,
+                               f"link to '{target}', which is a draft and will not be published")
+        for line_key, slug in ((article.line_of("related"), s) for s in article.related):
+            if slug not in by_slug:
+                problems.error(content / article.source, line_key,
+                               f"related article '{slug}' does not exist{suggest(slug, by_slug)}")
+        if article.article_links:
+            html = ARTICLE_LINK_RE.sub(
+                lambda m: ROOT + "nieuws/" + (by_source[m.group(1)].slug if m.group(1) in by_source else "") + "/",
+                article.body_html)
+            article = dataclasses.replace(article, body_html=html)
+        linked.append(article)
+    return linked
+
+
+def _groups(article: Article) -> list[tuple[str, int]]:
+    """The shared lists an article is in, with the weight of sharing each one."""
+    groups = [("wethouder:" + w.slug, 2) for w in article.wethouders]
+    groups += [("wijk:" + w.slug, 1) for w in article.wijken]
+    groups += [("tag:" + t.slug, 1) for t in article.tags]
+    if article.dossier:
+        groups.append(("dossier:" + article.dossier.slug, 4))
+    return groups
+
+
+def _related(articles: tuple[Article, ...], by_slug: dict[str, Article]) -> dict[str, tuple[Article, ...]]:
+    """Explicit `related` first, then the nearest articles that share the most with this one."""
+    members = defaultdict(list)
+    for article in articles:
+        for group, _ in _groups(article):
+            members[group].append(article)
+    position = {(group, a.slug): i for group, items in members.items() for i, a in enumerate(items)}
+    related = {}
+    for article in articles:
+        chosen = [by_slug[s] for s in article.related if s in by_slug and s != article.slug]
+        scores: Counter = Counter()
+        for group, weight in _groups(article):
+            items, at = members[group], position[(group, article.slug)]
+            for other in items[max(0, at - RELATED_WINDOW): at + RELATED_WINDOW + 1]:
+                if other is not article:
+                    scores[other.slug] += weight
+        ranked = sorted(scores, key=lambda s: (-scores[s], abs((by_slug[s].date - article.date).total_seconds()), s))
+        for slug in ranked:
+            if len(chosen) >= RELATED_COUNT:
+                break
+            if by_slug[slug] not in chosen:
+                chosen.append(by_slug[slug])
+        related[article.slug] = tuple(chosen)
+    return related
+
+
+def _dossier_places(by_dossier: dict[str, tuple[Article, ...]]) -> dict[str, DossierPlace]:
+    places = {}
+    for items in by_dossier.values():
+        timeline = items[::-1]
+        for i, article in enumerate(timeline):
+            places[article.slug] = DossierPlace(
+                number=i + 1, count=len(timeline),
+                previous=timeline[i - 1] if i > 0 else None,
+                next=timeline[i + 1] if i + 1 < len(timeline) else None)
+    return places
+
+
+def _tag_names(articles) -> tuple[Tag, ...]:
+    """One Tag per slug, named by its most used spelling (ties: alphabetical)."""
+    spellings = defaultdict(Counter)
+    for article in articles:
+        for tag in article.tags:
+            spellings[tag.slug][tag.name] += 1
+    tags = [Tag(slug, min(names, key=lambda n: (-names[n], n))) for slug, names in spellings.items()]
+    return tuple(sorted(tags, key=lambda t: (t.name.lower(), t.slug)))
+
+
+def build_model(registries: Registries, loaded: list[Article], content: Path, *, drafts: bool,
+                problems: Problems) -> SiteModel:
+    _check_slugs(loaded, content, problems)
+    linked = _link_articles(loaded, content, drafts, problems)
+    articles = tuple(newest_first(a for a in linked if drafts or not a.draft))
+    tags = _tag_names(articles)
+    tag_by_slug = {t.slug: t for t in tags}
+    # Every article shows a tag under the site-wide name, whatever spelling it used.
+    articles = tuple(dataclasses.replace(a, tags=tuple(tag_by_slug[t.slug] for t in a.tags))
+                     if any(t != tag_by_slug[t.slug] for t in a.tags) else a for a in articles)
+    by_slug = {a.slug: a for a in articles}
+    by_dossier = _index(articles, lambda a: [a.dossier.slug] if a.dossier else [])
+    files = sorted({f for a in articles for f in a.files} | {a.image for a in articles if a.image})
+    return SiteModel(
+        config=registries.site,
+        articles=articles,
+        wijken=tuple(sorted(registries.wijken, key=lambda w: w.name.lower())),
+        wethouders=tuple(sorted(registries.wethouders, key=lambda w: w.name.lower())),
+        dossiers=tuple(sorted(registries.dossiers, key=lambda d: d.title.lower())),
+        tags=tags,
+        by_slug=by_slug,
+        by_wijk=_index(articles, lambda a: [w.slug for w in a.wijken]),
+        by_wethouder=_index(articles, lambda a: [w.slug for w in a.wethouders]),
+        by_dossier=by_dossier,
+        by_tag=_index(articles, lambda a: [t.slug for t in a.tags]),
+        by_year=_index(articles, lambda a: [a.day.year]),
+        related=_related(articles, by_slug),
+        dossier_place=_dossier_places(by_dossier),
+        files=tuple(files),
+    )

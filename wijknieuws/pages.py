@@ -1,0 +1,192 @@
+"""Which pages the site has and what each template receives: a pure function of the model.
+
+Every page is a Page(path, template, context). Templates get ready lists and objects; they
+decide how things look, never what is shown.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from itertools import groupby
+
+from .content import OPEN_STATUSES, STATUSES, TYPES, Article
+from .links import file_of, page_path
+from .model import SiteModel
+
+STATUS_MEANING = {
+    "voorgenomen": "Het college is het van plan; er is nog niets besloten.",
+    "uitgesteld": "Het besluit of de uitvoering is voorlopig uitgesteld.",
+    "aangenomen": "Het voorstel is aangenomen.",
+    "uitgevoerd": "Besloten en uitgevoerd.",
+    "verworpen": "Het voorstel is afgewezen.",
+    "ingetrokken": "Het voorstel is ingetrokken en gaat niet door.",
+}
+TYPE_LABEL = {"nieuws": "Nieuws", "besluit": "Besluit", "memo": "Memo", "raadsvragen": "Raadsvragen",
+              "raadsvoorstel": "Raadsvoorstel"}
+HOME_DECISIONS = 5
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str                 # file in the output, e.g. 'wijk/rokkeveen/index.html'
+    template: str
+    context: dict = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class Pagination:
+    number: int
+    count: int
+    folders: tuple[str, ...]  # site-relative folder of each page
+
+    @property
+    def previous(self) -> str | None:
+        return self.folders[self.number - 2] if self.number > 1 else None
+
+    @property
+    def next(self) -> str | None:
+        return self.folders[self.number] if self.number < self.count else None
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One row of an index page: an item and how many articles it has."""
+
+    item: object
+    count: int
+    newest: Article | None = None
+
+
+def paginate(target, items, size: int, template: str, **context) -> list[Page]:
+    """One page per `size` items; page 1 at the target's folder, then .../pagina/<n>/."""
+    items = tuple(items)
+    count = max(1, -(-len(items) // size))
+    folders = tuple(page_path(target, n) for n in range(1, count + 1))
+    return [Page(file_of(folders[n]), template,
+                 dict(context, items=items[n * size:(n + 1) * size],
+                      pagination=Pagination(n + 1, count, folders), total=len(items)))
+            for n in range(count)]
+
+
+def _entries(model: SiteModel, items, index: dict) -> list[Entry]:
+    return [Entry(item, len(index.get(item.slug, ())), (index.get(item.slug) or (None,))[0]) for item in items]
+
+
+def home(model: SiteModel) -> list[Page]:
+    open_decisions = model.open_decisions
+    return [Page("index.html", "home.html", dict(
+        section="home", title=model.config.title,
+        latest=model.articles[:model.config.page_size],
+        open_decisions=open_decisions[:HOME_DECISIONS], open_count=len(open_decisions),
+        wijken=_entries(model, model.wijken, model.by_wijk),
+        statuses=[(s, STATUS_MEANING[s]) for s in STATUSES]))]
+
+
+def articles(model: SiteModel) -> list[Page]:
+    return [Page(file_of(page_path(a)), "article.html", dict(
+        section="nieuws", title=a.title, article=a, related=model.related.get(a.slug, ()),
+        place=model.dossier_place.get(a.slug),
+        breadcrumbs=[("Nieuws", "nieuws/")]))
+        for a in model.articles]
+
+
+def news(model: SiteModel) -> list[Page]:
+    return paginate("nieuws/", model.articles, model.config.page_size, "listing.html",
+                    section="nieuws", title="Alle nieuwsberichten", feed="feed.xml")
+
+
+def wijken(model: SiteModel) -> list[Page]:
+    size = model.config.page_size
+    pages = [Page("wijk/index.html", "wijken.html", dict(
+        section="wijk", title="Wijken", entries=_entries(model, model.wijken, model.by_wijk)))]
+    for wijk in model.wijken:
+        items = model.by_wijk.get(wijk.slug, ())
+        dossiers = Counter(a.dossier for a in items if a.dossier)
+        pages += paginate(wijk, items, size, "wijk.html", section="wijk", title=wijk.name, wijk=wijk,
+                          open_decisions=tuple(a for a in items if a.status in OPEN_STATUSES),
+                          dossiers=[Entry(d, n) for d, n in sorted(dossiers.items(), key=lambda e: e[0].title)],
+                          breadcrumbs=[("Wijken", "wijk/")], feed=f"wijk/{wijk.slug}/feed.xml")
+    return pages
+
+
+def wethouders(model: SiteModel) -> list[Page]:
+    size = model.config.page_size
+    pages = [Page("wethouder/index.html", "wethouders.html", dict(
+        section="wethouder", title="Wethouders",
+        entries=_entries(model, model.wethouders, model.by_wethouder)))]
+    for wethouder in model.wethouders:
+        items = model.by_wethouder.get(wethouder.slug, ())
+        pages += paginate(wethouder, items, size, "wethouder.html", section="wethouder",
+                          title=f"Wethouder {wethouder.name}", wethouder=wethouder,
+                          decisions=tuple(a for a in items if a.status)[:HOME_DECISIONS],
+                          breadcrumbs=[("Wethouders", "wethouder/")], feed=f"wethouder/{wethouder.slug}/feed.xml")
+    return pages
+
+
+def dossiers(model: SiteModel) -> list[Page]:
+    size = model.config.page_size
+    pages = [Page("dossier/index.html", "dossiers.html", dict(
+        section="dossier", title="Dossiers", entries=_entries(model, model.dossiers, model.by_dossier)))]
+    for dossier in model.dossiers:
+        timeline = model.by_dossier.get(dossier.slug, ())[::-1]
+        pages += paginate(dossier, timeline, size, "dossier.html", section="dossier", title=dossier.title,
+                          dossier=dossier, breadcrumbs=[("Dossiers", "dossier/")],
+                          status=next((a.status for a in reversed(timeline) if a.status), None),
+                          feed=f"dossier/{dossier.slug}/feed.xml")
+    return pages
+
+
+def decisions(model: SiteModel) -> list[Page]:
+    """All decisions, and the same list per status and per wijk, as plain pages (no JavaScript)."""
+    size, every = model.config.page_size, model.decisions
+    statuses = [(s, sum(1 for a in every if a.status == s)) for s in STATUSES]
+    wijken = [(w, sum(1 for a in every if w in a.wijken)) for w in model.wijken]
+    common = dict(section="besluiten", statuses=statuses, wijken=wijken, all_count=len(every))
+    pages = paginate("besluiten/", every, size, "besluiten.html", title="Besluiten", **common)
+    for status, _ in statuses:
+        pages += paginate(f"besluiten/status/{status}/", (a for a in every if a.status == status), size,
+                          "besluiten.html", title=f"Besluiten: {status}", current_status=status,
+                          breadcrumbs=[("Besluiten", "besluiten/")], **common)
+    for wijk, _ in wijken:
+        pages += paginate(f"besluiten/wijk/{wijk.slug}/", (a for a in every if wijk in a.wijken), size,
+                          "besluiten.html", title=f"Besluiten in {wijk.name}", current_wijk=wijk,
+                          breadcrumbs=[("Besluiten", "besluiten/")], **common)
+    return pages
+
+
+def tags(model: SiteModel) -> list[Page]:
+    pages = [Page("tag/index.html", "tags.html", dict(
+        section="nieuws", title="Onderwerpen", entries=_entries(model, model.tags, model.by_tag)))]
+    for tag in model.tags:
+        pages += paginate(tag, model.by_tag[tag.slug], model.config.page_size, "listing.html",
+                          section="nieuws", title=f"Onderwerp: {tag.name}", breadcrumbs=[("Onderwerpen", "tag/")])
+    return pages
+
+
+def archive(model: SiteModel) -> list[Page]:
+    years = sorted(model.by_year, reverse=True)
+    pages = [Page("archief/index.html", "archief.html", dict(
+        section="nieuws", title="Archief", years=[(y, len(model.by_year[y])) for y in years]))]
+    for year in years:
+        for page in paginate(f"archief/{year}/", model.by_year[year], model.config.page_size,
+                             "archief_jaar.html", section="nieuws", title=f"Archief {year}", year=year,
+                             breadcrumbs=[("Archief", "archief/")]):
+            page.context["months"] = [(month, tuple(group)) for month, group
+                                      in groupby(page.context["items"], key=lambda a: a.day.replace(day=1))]
+            pages.append(page)
+    return pages
+
+
+def not_found(model: SiteModel) -> list[Page]:
+    return [Page("404.html", "404.html", dict(section=None, title="Pagina niet gevonden",
+                                              wijken=model.wijken))]
+
+
+SECTIONS = (home, articles, news, wijken, wethouders, dossiers, decisions, tags, archive, not_found)
+
+
+def site_pages(model: SiteModel) -> list[Page]:
+    return [page for section in SECTIONS for page in section(model)]
+
+
+__all__ = ["Page", "Pagination", "Entry", "site_pages", "STATUS_MEANING", "TYPE_LABEL", "TYPES"]

@@ -1,0 +1,223 @@
+"""The site settings and the three registries (wijken, wethouders, dossiers) an article refers to."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Generic, TypeVar
+from urllib.parse import urlsplit
+
+from . import yamlsafe
+from .errors import Problems, closest, suggest
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Wijk:
+    slug: str
+    name: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Wethouder:
+    slug: str
+    name: str
+    party: str = ""
+    portfolio: str = ""
+    period: str = ""
+
+
+@dataclass(frozen=True)
+class Dossier:
+    slug: str
+    title: str
+    description: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.title
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    title: str
+    base_url: str
+    language: str = "nl"
+    tagline: str = ""
+    page_size: int = 20
+    newsletter_from: str = ""
+    newsletter_footer: str = ""
+    newsletter_unsubscribe: str = "{{unsubscribe_url}}"
+
+    @property
+    def base_path(self) -> str:
+        """The path part of base_url, always ending in '/': where the site lives on its host."""
+        path = urlsplit(self.base_url).path or "/"
+        return path if path.endswith("/") else path + "/"
+
+
+T = TypeVar("T")
+
+
+class Registry(Generic[T]):
+    """Entries of one kind, found by slug or name in any letter case."""
+
+    def __init__(self, kind: str, entries: tuple[T, ...]):
+        self.kind = kind
+        self.entries = entries
+        self.by_slug = {e.slug: e for e in entries}
+        self._index: dict[str, T] = {}
+        for e in entries:
+            self._index.setdefault(e.name.lower(), e)
+            self._index.setdefault(e.slug, e)
+
+    def lookup(self, value: str) -> T | None:
+        return self._index.get(str(value).strip().lower())
+
+    def unknown(self, value: str) -> str:
+        match = closest(value, list(self._index))
+        # name the entry, whichever of its spellings (name or slug) happened to be closest
+        hint = f" (did you mean '{self._index[match].name}'?)" if match else ""
+        return f"unknown {self.kind} '{value}'{hint}"
+
+    def __iter__(self):
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
+@dataclass(frozen=True)
+class Registries:
+    site: SiteConfig
+    wijken: Registry[Wijk]
+    wethouders: Registry[Wethouder]
+    dossiers: Registry[Dossier]
+
+
+def read_yaml(path: Path, problems: Problems, *, required: bool = True):
+    """The YAML document in path, or None after recording why it could not be read."""
+    if not path.is_file():
+        if required:
+            problems.error(path, 1, f"missing file {path.name}")
+        return None
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        problems.error(path, 1, f"not UTF-8 (byte {exc.start})")
+        return None
+    try:
+        return yamlsafe.load(text)
+    except yamlsafe.YamlProblem as exc:
+        problems.error(path, exc.line + 1, exc.message)
+        return None
+
+
+def _text(value) -> str | None:
+    if isinstance(value, bool) or value is None or isinstance(value, (list, dict)):
+        return None
+    return str(value).strip()
+
+
+def _load_site(content: Path, problems: Problems) -> SiteConfig:
+    path = content / "site.yml"
+    data = read_yaml(path, problems)
+    fallback = SiteConfig(title="", base_url="/")
+    if data is None:
+        return fallback
+    if not isinstance(data, dict):
+        problems.error(path, 1, "site.yml must be a mapping of settings (title: ..., base_url: ...)")
+        return fallback
+    known = {"title", "base_url", "language", "tagline", "page_size", "newsletter"}
+    for key in data:
+        if key not in known:
+            problems.error(path, data.line_of(key) + 1, f"unknown setting '{key}'{suggest(key, known)}")
+    values = {}
+    for key in ("title", "base_url"):
+        text = _text(data.get(key))
+        if not text:
+            problems.error(path, data.line_of(key) + 1, f"site.yml needs a non-empty '{key}'")
+        values[key] = text or getattr(fallback, key)
+    if not urlsplit(values["base_url"]).scheme and values["base_url"] != "/":
+        problems.error(path, data.line_of("base_url") + 1,
+                       f"base_url must be a full URL such as https://nieuws.example.nl/, not '{values['base_url']}'")
+    if not values["base_url"].endswith("/"):
+        values["base_url"] += "/"
+    for key in ("language", "tagline"):
+        if key in data:
+            values[key] = _text(data[key]) or ""
+    if "page_size" in data:
+        size = data["page_size"]
+        if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+            problems.error(path, data.line_of("page_size") + 1, "page_size must be a whole number of at least 1")
+        else:
+            values["page_size"] = size
+    letter = data.get("newsletter") or {}
+    if not isinstance(letter, dict):
+        problems.error(path, data.line_of("newsletter") + 1, "newsletter must be a mapping (from:, footer:, unsubscribe:)")
+        letter = {}
+    for key in letter:
+        if key not in ("from", "footer", "unsubscribe"):
+            problems.error(path, letter.line_of(key) + 1,
+                           f"unknown newsletter setting '{key}'{suggest(key, ['from', 'footer', 'unsubscribe'])}")
+    for key in ("from", "footer", "unsubscribe"):
+        if key in letter:
+            values[f"newsletter_{key}"] = _text(letter[key]) or ""
+    return SiteConfig(**values)
+
+
+def _load_entries(content: Path, filename: str, cls, kind: str, required: tuple[str, ...],
+                  problems: Problems) -> Registry:
+    path = content / filename
+    data = read_yaml(path, problems)
+    if data is None:
+        return Registry(kind, ())
+    if not isinstance(data, list):
+        problems.error(path, 1, f"{filename} must be a list of entries, each starting with '- '")
+        return Registry(kind, ())
+    allowed = [f.name for f in fields(cls)]
+    entries, seen_slug, seen_name = [], {}, {}
+    for item in data:
+        if not isinstance(item, dict):
+            problems.error(path, 1, f"each entry in {filename} must be a mapping such as '- {required[-1]}: ...'")
+            continue
+        line = item.line + 1
+        ok = True
+        for key in item:
+            if key not in allowed:
+                problems.error(path, item.line_of(key) + 1, f"unknown key '{key}' in {kind}{suggest(key, allowed)}")
+                ok = False
+        for key in required:
+            if not _text(item.get(key)):
+                problems.error(path, line, f"{kind} entry needs a non-empty '{key}'")
+                ok = False
+        if not ok:
+            continue
+        values = {k: _text(item[k]) or "" for k in allowed if k in item}
+        slug, name = values["slug"], values.get("name", values.get("title"))
+        if not SLUG_RE.match(slug):
+            problems.error(path, item.line_of("slug") + 1,
+                           f"slug '{slug}' may hold only a-z, 0-9 and single '-' between them")
+            continue
+        if slug in seen_slug:
+            problems.error(path, item.line_of("slug") + 1,
+                           f"{kind} slug '{slug}' is used twice (also on line {seen_slug[slug]})")
+            continue
+        if name.lower() in seen_name:
+            problems.error(path, line, f"{kind} name '{name}' is used twice (also on line {seen_name[name.lower()]})")
+            continue
+        seen_slug[slug] = item.line_of("slug") + 1
+        seen_name[name.lower()] = line
+        entries.append(cls(**values))
+    return Registry(kind, tuple(entries))
+
+
+def load_registries(content: Path, problems: Problems) -> Registries:
+    return Registries(
+        site=_load_site(content, problems),
+        wijken=_load_entries(content, "wijken.yml", Wijk, "wijk", ("name", "slug"), problems),
+        wethouders=_load_entries(content, "wethouders.yml", Wethouder, "wethouder", ("name", "slug"), problems),
+        dossiers=_load_entries(content, "dossiers.yml", Dossier, "dossier", ("slug", "title"), problems),
+    )

@@ -1,0 +1,100 @@
+"""Pages to HTML with Jinja2: the theme, its filters, and template errors as TEMPLATE:LINE."""
+from __future__ import annotations
+
+import sys
+import traceback
+from datetime import datetime
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+from babel.dates import format_date
+from markupsafe import Markup
+
+from .errors import ContentError, ContentErrors, display_path
+from .links import relative, root_of
+from .markup import ROOT
+from .model import SiteModel
+from .pages import STATUS_MEANING, TYPE_LABEL, Page
+
+
+def default_theme() -> Path:
+    """The theme that ships with the program (the top-level templates/ folder)."""
+    return Path(str(resources.files("wijknieuws.theme")))
+
+
+def theme_dirs(templates: Path | None) -> list[Path]:
+    """Where templates are looked up, first match wins: --templates, ./templates, then the default."""
+    default = default_theme()
+    if templates is None and Path("templates").is_dir():
+        templates = Path("templates")
+    dirs = [templates] if templates is not None else []
+    if not any(d.resolve() == default.resolve() for d in dirs):
+        dirs.append(default)
+    return dirs
+
+
+@lru_cache(maxsize=4096)
+def dutch_date(day) -> str:
+    return format_date(day, "d MMMM y", locale="nl")
+
+
+@lru_cache(maxsize=1024)
+def dutch_month(day) -> str:
+    return format_date(day, "MMMM y", locale="nl")
+
+
+def _datum(value) -> str:
+    """Article dates (date-times) and plain dates alike, as '12 augustus 2021'."""
+    return dutch_date(value.date() if isinstance(value, datetime) else value)
+
+
+@jinja2.pass_context
+def _url(context, target) -> str:
+    return relative(context["root"], target)
+
+
+@jinja2.pass_context
+def _body(context, article) -> Markup:
+    return Markup(article.body_html.replace(ROOT, context["root"]))
+
+
+def make_environment(dirs: list[Path]) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d)) for d in dirs]),
+        autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters.update(url=_url, body=_body, datum=_datum, maand=dutch_month, iso=lambda d: d.isoformat())
+    env.globals.update(type_label=TYPE_LABEL, status_meaning=STATUS_MEANING)
+    return env
+
+
+def template_error(exc: BaseException, dirs: list[Path]) -> ContentError:
+    """The template file and line an exception came from, as an editor-facing error."""
+    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
+        return ContentError(display_path(exc.filename), exc.lineno or 1, exc.message or str(exc))
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return ContentError(display_path(dirs[0]), 1, f"template '{exc.name}' not found")
+    roots = [str(d.resolve()) for d in dirs]
+    for frame, line in reversed(list(traceback.walk_tb(exc.__traceback__))):
+        name = str(Path(frame.f_code.co_filename).resolve()) if frame.f_code.co_filename else ""
+        if any(name.startswith(r) for r in roots):
+            return ContentError(display_path(name), line, f"{type(exc).__name__}: {exc}")
+    return ContentError(display_path(dirs[0]), 1, f"{type(exc).__name__}: {exc}")
+
+
+class Renderer:
+    def __init__(self, model: SiteModel, templates: Path | None):
+        self.model = model
+        self.dirs = theme_dirs(templates)
+        self.env = make_environment(self.dirs)
+
+    def render(self, page: Page) -> bytes:
+        root = self.model.config.base_path if page.path == "404.html" else root_of(page.path)
+        try:
+            template = self.env.get_template(page.template)
+            text = template.render(page.context, site=self.model, config=self.model.config,
+                                   root=root, page_path=page.path)
+        except Exception as exc:  # a theme author's mistake: report it where it is
+            raise ContentErrors([template_error(exc, self.dirs)]) from None
+        return text.encode("utf-8")

@@ -1,0 +1,93 @@
+"""YAML as editors mean it: keys with their line numbers, no surprises.
+
+PyYAML follows YAML 1.1, where `no`, `on` and `off` are booleans and `12:30` is the number 750,
+a repeated key silently wins and an alias can blow up into gigabytes. Here only `true`/`false`
+are booleans, sexagesimal numbers and timestamps stay text (dates are parsed by us), repeated
+keys and aliases are errors, and every mapping remembers the line of each key.
+"""
+from __future__ import annotations
+
+import re
+
+import yaml
+
+try:  # the C parser is several times faster; the behaviour is the same
+    from yaml import CSafeLoader as _BaseLoader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _BaseLoader
+
+
+class YamlProblem(Exception):
+    """A problem at a 0-based line of the YAML text."""
+
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+class LineDict(dict):
+    """A mapping that knows the 0-based line of itself and of each of its keys."""
+
+    line: int = 0
+    key_lines: dict
+
+    def line_of(self, key) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+_IMPLICIT = [
+    ("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), "tTfF"),
+    ("tag:yaml.org,2002:int", re.compile(r"^(?:[-+]?(?:0|[1-9][0-9_]*)|0x[0-9a-fA-F_]+|0o[0-7_]+)$"),
+     "-+0123456789"),
+    ("tag:yaml.org,2002:float",
+     re.compile(r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
+     "-+0123456789."),
+    ("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]),
+]
+
+
+class StrictLoader(_BaseLoader):
+    yaml_implicit_resolvers: dict = {}
+
+    def construct_object(self, node, deep=False):
+        if node in self.constructed_objects:
+            raise YamlProblem(node.start_mark.line, "YAML aliases (*name) are not allowed here")
+        return super().construct_object(node, deep=deep)
+
+    def construct_yaml_map(self, node):
+        data = LineDict()
+        data.line = node.start_mark.line
+        data.key_lines = {}
+        yield data
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if not isinstance(key, str):
+                key = str(key)
+            if key in data:
+                raise YamlProblem(key_node.start_mark.line,
+                                  f"key '{key}' is given twice; remove one of them")
+            data[key] = self.construct_object(value_node, deep=True)
+            data.key_lines[key] = key_node.start_mark.line
+
+
+for _tag, _regexp, _first in _IMPLICIT:
+    StrictLoader.add_implicit_resolver(_tag, _regexp, list(_first))
+StrictLoader.add_constructor("tag:yaml.org,2002:map", StrictLoader.construct_yaml_map)
+for _unsafe in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary", "tag:yaml.org,2002:set",
+                "tag:yaml.org,2002:omap", "tag:yaml.org,2002:pairs"):
+    StrictLoader.add_constructor(_unsafe, StrictLoader.construct_yaml_str)
+
+
+def load(text: str):
+    """Parse one YAML document; raises YamlProblem with a 0-based line."""
+    try:
+        return yaml.load(text, Loader=StrictLoader)
+    except YamlProblem:
+        raise
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise YamlProblem(mark.line if mark else 0, f"invalid YAML: {problem}") from None
+    except (yaml.YAMLError, RecursionError, ValueError, TypeError) as exc:
+        raise YamlProblem(0, f"invalid YAML: {exc}") from None
