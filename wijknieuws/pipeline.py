@@ -8,10 +8,13 @@ from pathlib import Path
 
 from .content import load_articles
 from .errors import ContentErrors, Problems
+from .feeds import site_feeds
 from .model import SiteModel, build_model
+from .opendata import data_files
 from .output import Transaction, check_out_folder
 from .pages import site_pages
 from .registry import load_registries
+from .sitemap import seo_files
 from .render import Renderer, theme_dirs
 
 
@@ -68,6 +71,8 @@ def build(options: Options, progress=lambda iterable, total: iterable) -> Result
     with Transaction(options.out) as tx:
         for page in progress(pages, len(pages)):
             tx.write(page.path, renderer.render(page))
+        for rel, data in site_feeds(model) + data_files(model) + seo_files(model, pages):
+            tx.write(rel, data)
         for rel, source in static_files(options.templates).items():
             tx.copy(source, rel)
         for rel in model.files:
