@@ -8,6 +8,13 @@ from urllib.parse import unquote, urlsplit
 from lxml import html as lxml_html
 
 
+EMAIL = "nieuwsbrief.html"  # the e-mail body of a newsletter edition, not a page of the site
+
+
+def site_pages(site: Path) -> list[Path]:
+    return [p for p in sorted(site.rglob("*.html")) if p.name != EMAIL]
+
+
 def resolve(page_path: str, href: str) -> str | None:
     """The site file a relative link on page_path points at, or None for external/anchor links."""
     parts = urlsplit(href)
@@ -37,7 +44,7 @@ def broken_links(site: Path) -> list[str]:
     broken = []
     for path in sorted(site.rglob("*.html")):
         rel = path.relative_to(site).as_posix()
-        if rel == "404.html":  # root-absolute by design: it is served at any URL
+        if rel == "404.html" or path.name == EMAIL:  # 404: root-absolute by design; e-mail: absolute URLs
             continue
         doc = lxml_html.fromstring(path.read_bytes())
         for element in doc.iter():

@@ -5,7 +5,7 @@ import json
 import re
 
 from conftest import page, text_of, tree_bytes, write_content
-from sitecheck import broken_links, links, reachable
+from sitecheck import broken_links, links, reachable, site_pages
 
 
 def build(cli, *args):
@@ -114,7 +114,7 @@ def test_every_link_resolves_and_every_page_type_is_reachable(cli, content, tmp_
 def test_every_page_has_one_h1_skip_link_and_landmarks(cli, content, tmp_path):
     build(cli)
     site = tmp_path / "site"
-    for path in sorted(site.rglob("*.html")):
+    for path in site_pages(site):
         doc = page(site, path.relative_to(site).as_posix())
         assert doc.get("lang") == "nl", path
         assert len(doc.xpath("//h1")) == 1, path

@@ -11,7 +11,7 @@ from .errors import ContentErrors, UsageError
 from .pipeline import Options, build, load
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
-COMMANDS = ("build", "check", "new")
+COMMANDS = ("build", "check", "new", "newsletter")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -55,6 +55,17 @@ def make_parser() -> argparse.ArgumentParser:
     new.add_argument("--type", default="nieuws", metavar="T",
                      help="nieuws (default), besluit, memo, raadsvragen or raadsvoorstel")
     _content_option(new)
+    letter = commands.add_parser("newsletter", help="export a newsletter edition", description=(
+        "Write nieuwsbrief.html, nieuwsbrief.txt and nieuwsbrief.eml with the articles of a period "
+        "and record the edition in <content>/nieuwsbrieven.yml."))
+    letter.add_argument("--since", required=True, metavar="YYYY-MM-DD", help="first day of the period")
+    letter.add_argument("--until", metavar="YYYY-MM-DD", help="last day of the period (default: today)")
+    letter.add_argument("--wijk", metavar="NAME", help="only this wijk's news, by name or slug")
+    _content_option(letter)
+    letter.add_argument("--out", type=Path, metavar="DIR",
+                        help="the folder to write to (default: nieuwsbrief/<id>/)")
+    letter.add_argument("--no-record", action="store_true",
+                        help="do not add the edition to nieuwsbrieven.yml")
     return parser
 
 
@@ -110,12 +121,30 @@ def cmd_new(args) -> int:
     return EXIT_OK
 
 
+def cmd_newsletter(args) -> int:
+    from .newsletter import NothingToSend, export
+
+    _require_folder(args.content, "content")
+    try:
+        folder = export(args.content, args.since, args.until, args.wijk, args.out,
+                        record_edition=not args.no_record)
+    except ContentErrors as exc:
+        _report(exc.errors)
+        print(f"{len(exc.errors)} error(s); nothing written.", file=sys.stderr)
+        return EXIT_CONTENT
+    except NothingToSend as exc:
+        print(f"wijknieuws: {exc}", file=sys.stderr)
+        return EXIT_CONTENT
+    print(folder)
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
         argv.insert(0, "build")
     args = make_parser().parse_args(argv)
-    handler = {"build": cmd_build, "check": cmd_check, "new": cmd_new}[args.command]
+    handler = {"build": cmd_build, "check": cmd_check, "new": cmd_new, "newsletter": cmd_newsletter}[args.command]
     try:
         return handler(args)
     except UsageError as exc:

@@ -25,6 +25,11 @@ def display_path(path: Path | str) -> str:
         return str(path)
 
 
+def printable(text: str) -> str:
+    """Control characters from content shown as escapes: one problem stays one line."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def closest(word: str, choices, *, cutoff: float = 0.6) -> str | None:
     """The choice closest to word, ignoring letter case, or None when nothing is close."""
     lowered = {str(c).lower(): c for c in choices}
@@ -46,10 +51,10 @@ class Problems:
     warnings: list[ContentError] = field(default_factory=list)
 
     def error(self, path: Path | str, line: int, message: str) -> None:
-        self.errors.append(ContentError(display_path(path), max(1, line), message))
+        self.errors.append(ContentError(display_path(path), max(1, line), printable(message)))
 
     def warn(self, path: Path | str, line: int, message: str) -> None:
-        self.warnings.append(ContentError(display_path(path), max(1, line), message))
+        self.warnings.append(ContentError(display_path(path), max(1, line), printable(message)))
 
     def extend(self, other: "Problems") -> None:
         self.errors.extend(other.errors)

@@ -177,12 +177,16 @@ def archive(model: SiteModel) -> list[Page]:
     return pages
 
 
+def search(model: SiteModel) -> list[Page]:
+    return [Page("zoeken/index.html", "zoeken.html", dict(section="zoeken", title="Zoeken"))]
+
+
 def not_found(model: SiteModel) -> list[Page]:
     return [Page("404.html", "404.html", dict(section=None, title="Pagina niet gevonden",
                                               wijken=model.wijken))]
 
 
-SECTIONS = (home, articles, news, wijken, wethouders, dossiers, decisions, tags, archive, not_found)
+SECTIONS = (home, articles, news, wijken, wethouders, dossiers, decisions, tags, archive, search, not_found)
 
 
 def site_pages(model: SiteModel) -> list[Page]:

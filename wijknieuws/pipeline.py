@@ -10,12 +10,14 @@ from .content import load_articles
 from .errors import ContentErrors, Problems
 from .feeds import site_feeds
 from .model import SiteModel, build_model
+from .newsletter import site_files as newsletter_files
 from .opendata import data_files
 from .output import Transaction, check_out_folder
 from .pages import site_pages
 from .registry import load_registries
 from .sitemap import seo_files
 from .render import Renderer, theme_dirs
+from .search import index_site
 
 
 @dataclass(frozen=True)
@@ -71,11 +73,14 @@ def build(options: Options, progress=lambda iterable, total: iterable) -> Result
     with Transaction(options.out) as tx:
         for page in progress(pages, len(pages)):
             tx.write(page.path, renderer.render(page))
-        for rel, data in site_feeds(model) + data_files(model) + seo_files(model, pages):
+        extra = (site_feeds(model) + data_files(model) + seo_files(model, pages)
+                 + newsletter_files(model, options.content, renderer.env))
+        for rel, data in extra:
             tx.write(rel, data)
         for rel, source in static_files(options.templates).items():
             tx.copy(source, rel)
         for rel in model.files:
             tx.copy(options.content / rel, rel)
+        index_site(tx.staging)
         tx.commit()
     return Result(model, problems.warnings, tx.written, time.perf_counter() - started)

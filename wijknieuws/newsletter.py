@@ -1,0 +1,426 @@
+"""The newsletter (SPEC section 6): an edition as e-mail files, its web version and the archive.
+
+An edition is a period and optionally one wijk. `export` writes its three e-mail files and records
+it in <content>/nieuwsbrieven.yml; every build renders each recorded edition again from that list
+(`site_files`), so the site's copy is byte-identical to what was sent and survives rebuilds.
+"""
+from __future__ import annotations
+
+import os
+import re
+import textwrap
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from email import policy
+from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import css_inline
+import jinja2
+
+from .content import AMSTERDAM, Article
+from .errors import ContentErrors, Problems, UsageError, suggest
+from .links import path_of, root_of
+from .model import SiteModel
+from .pages import TYPE_LABEL
+from .registry import Registry, SiteConfig, Wijk, read_yaml
+from .render import dutch_date, template_error
+
+RECORD = "nieuwsbrieven.yml"
+ARCHIVE = "nieuwsbrief/"
+LATEST = "nieuwsbrief/laatste/"
+CURRENT_DAYS = 7
+TEXT_WIDTH = 72
+SEND_TIME = time(8, 0)
+PREHEADER_LENGTH = 140
+_KEYS = ("since", "until", "wijk")
+_DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Mail clients that drop <style> still get every rule; only @media rules cannot be inlined.
+_INLINER = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False)
+
+
+class NothingToSend(Exception):
+    """The period has no published articles: there is no edition to export."""
+
+
+@dataclass(frozen=True)
+class Edition:
+    since: date
+    until: date
+    wijk: Wijk | None = None
+
+    @property
+    def id(self) -> str:
+        return f"{self.until}-{self.wijk.slug}" if self.wijk else f"{self.until}"
+
+    @property
+    def folder(self) -> str:
+        return f"{ARCHIVE}{self.id}/"
+
+    @property
+    def topic(self) -> str:
+        """'nieuws uit Rokkeveen van 1 augustus 2021 t/m 24 augustus 2021', for subject and headings."""
+        where = f" uit {self.wijk.name}" if self.wijk else ""
+        if self.since == self.until:
+            return f"nieuws{where} van {dutch_date(self.until)}"
+        return f"nieuws{where} van {dutch_date(self.since)} t/m {dutch_date(self.until)}"
+
+
+@dataclass(frozen=True)
+class Recorded:
+    edition: Edition
+    since_line: int  # 1-based, in nieuwsbrieven.yml
+
+
+@dataclass(frozen=True)
+class Item:
+    article: Article
+    url: str
+    image_url: str | None
+    facts: tuple[str, ...]  # date, type, status and the other wijken: one line under the title
+
+
+@dataclass(frozen=True)
+class Group:
+    wijk: Wijk
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class Letter:
+    """One edition, ready to render: everything a template shows, with absolute URLs."""
+
+    edition: Edition
+    groups: tuple[Group, ...]
+    count: int
+    folder: str       # where its web version lives in the site
+    web_url: str
+    subject: str
+    heading: str
+    preheader: str
+    message_id: str
+
+
+# --- selection ---------------------------------------------------------------------------------
+
+def select(model: SiteModel, edition: Edition) -> list[Article]:
+    """Published articles whose Amsterdam day is in the period, newest first."""
+    chosen = []
+    for article in model.articles:  # newest first, so the first one before the period ends the search
+        if article.day < edition.since:
+            break
+        if article.day <= edition.until and (
+                edition.wijk is None or any(w.slug == edition.wijk.slug for w in article.wijken)):
+            chosen.append(article)
+    return chosen
+
+
+def _count(n: int) -> str:
+    return f"{n} bericht" if n == 1 else f"{n} berichten"
+
+
+def _item(article: Article, home: Wijk, base: str) -> Item:
+    others = tuple(w for w in article.wijken if w.slug != home.slug)
+    facts = [dutch_date(article.day), TYPE_LABEL.get(article.type, article.type)]
+    if article.status:
+        facts.append(article.status)
+    if others:
+        facts.append("ook in " + ", ".join(w.name for w in others))
+    return Item(article, base + path_of(article), base + article.image if article.image else None, tuple(facts))
+
+
+def compose(model: SiteModel, edition: Edition, folder: str | None = None) -> Letter:
+    """The edition's articles grouped by wijk (each article once, under its first wijk)."""
+    base = model.config.base_url
+    articles = select(model, edition)
+    grouped: dict[str, list[Item]] = defaultdict(list)
+    for article in articles:
+        home = edition.wijk or article.wijken[0]
+        grouped[home.slug].append(_item(article, home, base))
+    groups = tuple(Group(w, tuple(grouped[w.slug])) for w in model.wijken if w.slug in grouped)
+    folder = folder or edition.folder
+    titles = " · ".join(a.title for a in articles)
+    preheader = f"{_count(len(articles))}: {titles}" if articles else "Geen nieuwe berichten."
+    if len(preheader) > PREHEADER_LENGTH:
+        preheader = preheader[:PREHEADER_LENGTH - 1].rstrip() + "…"
+    return Letter(
+        edition=edition, groups=groups, count=len(articles), folder=folder, web_url=base + folder,
+        subject=f"{model.config.title}: {edition.topic}", heading=edition.topic[:1].upper() + edition.topic[1:],
+        preheader=preheader,
+        message_id=f"<nieuwsbrief-{edition.id}@{urlsplit(base).hostname or 'localhost'}>")
+
+
+def current_edition(model: SiteModel) -> Edition | None:
+    """The seven days up to and including the newest published article's day."""
+    if not model.articles:
+        return None
+    until = model.articles[0].day
+    return Edition(until - timedelta(days=CURRENT_DAYS - 1), until)
+
+
+# --- settings and the record of editions -------------------------------------------------------
+
+def _setting_line(content: Path, key: str) -> int:
+    data = read_yaml(content / "site.yml", Problems(), required=False)
+    return data.line_of(key) + 1 if isinstance(data, dict) else 1
+
+
+def check_config(config: SiteConfig, content: Path, problems: Problems) -> bool:
+    """Records why site.yml cannot make an e-mail (absolute links, a sender); True when it can."""
+    path = content / "site.yml"
+    ok = True
+    parts = urlsplit(config.base_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        problems.error(path, _setting_line(content, "base_url"),
+                       "the newsletter needs a full base_url such as https://nieuws.example.nl/: "
+                       "every link in an e-mail must be absolute")
+        ok = False
+    if "@" not in parseaddr(config.newsletter_from)[1]:
+        problems.error(path, _setting_line(content, "newsletter"),
+                       "the newsletter needs a sender: add 'from: \"Naam <adres@example.nl>\"' under 'newsletter:'"
+                       if not config.newsletter_from else
+                       f"newsletter 'from' is not an e-mail address: '{config.newsletter_from}'")
+        ok = False
+    return ok
+
+
+def _day(value) -> date | None:
+    text = str(value).strip()
+    if isinstance(value, (list, dict, bool)) or value is None or not _DAY_RE.match(text):
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def read_editions(content: Path, wijken: Registry, problems: Problems) -> list[Recorded]:
+    """The editions in nieuwsbrieven.yml, in file order; every bad entry is a problem at its line."""
+    path = content / RECORD
+    data = read_yaml(path, problems, required=False)
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        problems.error(path, 1, f"{RECORD} must be a list of editions, each starting with '- since: '")
+        return []
+    recorded, seen = [], {}
+    for item in data:
+        if not isinstance(item, dict):
+            problems.error(path, 1, f"each entry in {RECORD} must be a mapping such as '- since: 2021-08-01'")
+            continue
+        before = len(problems.errors)
+        for key in item:
+            if key not in _KEYS:
+                problems.error(path, item.line_of(key) + 1, f"unknown key '{key}' in an edition{suggest(key, _KEYS)}")
+        days = {}
+        for key in ("since", "until"):
+            days[key] = _day(item.get(key))
+            if days[key] is None:
+                problems.error(path, item.line_of(key) + 1,
+                               f"edition needs '{key}' as a date YYYY-MM-DD" if key not in item else
+                               f"{key} '{item[key]}' is not a date; write YYYY-MM-DD")
+        wijk = None
+        if item.get("wijk") is not None:
+            wijk = wijken.lookup(str(item["wijk"]))
+            if wijk is None:
+                problems.error(path, item.line_of("wijk") + 1, wijken.unknown(str(item["wijk"])))
+        if days["since"] and days["until"] and days["since"] > days["until"]:
+            problems.error(path, item.line_of("since") + 1,
+                           f"since {days['since']} is after until {days['until']}")
+        if len(problems.errors) > before:
+            continue
+        edition = Edition(days["since"], days["until"], wijk)
+        line = item.line_of("since") + 1
+        if edition.id in seen:
+            problems.error(path, line, f"edition {edition.id} is recorded twice (also on line {seen[edition.id]})")
+            continue
+        seen[edition.id] = line
+        recorded.append(Recorded(edition, line))
+    return recorded
+
+
+def _entry_text(edition: Edition) -> str:
+    wijk = f"  wijk: {edition.wijk.slug}\n" if edition.wijk else ""
+    return f"- since: {edition.since}\n  until: {edition.until}\n{wijk}"
+
+
+def record(content: Path, edition: Edition, recorded: list[Recorded]) -> None:
+    """Adds the edition to nieuwsbrieven.yml, keeping the editors' text and comments as they are."""
+    path = content / RECORD
+    same = next((r for r in recorded if r.edition.id == edition.id), None)
+    if same is not None and same.edition == edition:
+        return
+    text = path.read_text(encoding="utf-8-sig") if path.is_file() else ""
+    if same is not None:
+        # One id is one folder in the site: a new start date replaces the old one, so the site
+        # shows what was sent last.
+        lines = text.split("\n")
+        lines[same.since_line - 1] = re.sub(r"(since\s*:\s*).*", rf"\g<1>{edition.since}", lines[same.since_line - 1])
+        text = "\n".join(lines)
+    elif recorded:
+        text = (text if text.endswith("\n") else text + "\n") + _entry_text(edition)
+    else:
+        # An empty list may be written as '[]', which cannot be appended to: keep only the comments.
+        comments = "".join(line + "\n" for line in text.splitlines() if line.lstrip().startswith("#"))
+        text = (comments or "# Newsletter editions exported so far; every build puts each one on the site.\n"
+                ) + _entry_text(edition)
+    temporary = path.with_name(f".{RECORD}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+# --- rendering ---------------------------------------------------------------------------------
+
+def _fill(text: str) -> str:
+    return textwrap.fill(" ".join(str(text).split()), TEXT_WIDTH, break_long_words=False, break_on_hyphens=False)
+
+
+class Printer:
+    """Renders letters with the site's theme: the e-mail files, the web page and the archive."""
+
+    def __init__(self, model: SiteModel, env: jinja2.Environment):
+        self.model = model
+        self.env = env
+        # Plain text must not be HTML-escaped; the same loader keeps theme overrides working.
+        self.text_env = jinja2.Environment(loader=env.loader, autoescape=False, trim_blocks=True,
+                                           lstrip_blocks=True, keep_trailing_newline=True)
+        self.text_env.filters.update(env.filters, fill=_fill)
+        self.text_env.globals.update(env.globals)
+
+    def _render(self, env: jinja2.Environment, name: str, **context) -> str:
+        try:
+            return env.get_template(name).render(context, site=self.model, config=self.model.config)
+        except Exception as exc:  # a theme author's mistake: report it at its template line
+            loaders = getattr(env.loader, "loaders", [env.loader])
+            dirs = [Path(p) for loader in loaders for p in getattr(loader, "searchpath", ())]
+            raise ContentErrors([template_error(exc, dirs)]) from None
+
+    def email_files(self, letter: Letter) -> dict[str, bytes]:
+        # the inliner drops the final newline, which the .eml part would add back: keep both the same
+        html = _INLINER.inline(self._render(self.env, "newsletter/email.html", letter=letter)).rstrip("\n") + "\n"
+        text = self._render(self.text_env, "newsletter/email.txt", letter=letter)
+        return {"nieuwsbrief.html": html.encode("utf-8"), "nieuwsbrief.txt": text.encode("utf-8"),
+                "nieuwsbrief.eml": self._message(letter, text, html)}
+
+    def _message(self, letter: Letter, text: str, html: str) -> bytes:
+        config = self.model.config
+        message = EmailMessage(policy=policy.SMTP)
+        message["Subject"] = letter.subject
+        message["From"] = config.newsletter_from
+        message["Date"] = format_datetime(datetime.combine(letter.edition.until, SEND_TIME, AMSTERDAM))
+        message["Message-ID"] = letter.message_id
+        message["List-Unsubscribe"] = f"<{config.newsletter_unsubscribe}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        # Quoted-printable keeps lines short and 7-bit for any relay, and cannot contain '=_',
+        # so a boundary made from the edition id is both stable and safe.
+        message.set_content(text, charset="utf-8", cte="quoted-printable")
+        message.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
+        message.set_boundary(f"=_nieuwsbrief-{letter.edition.id}")
+        for part in message.iter_parts():
+            del part["MIME-Version"]  # set_content adds it to each part; it belongs on the message only
+        return message.as_bytes()
+
+    def page(self, path: str, template: str, **context) -> bytes:
+        """A site page extending base.html, with links relative to `path` like every other page."""
+        return self._render(self.env, template, root=root_of(path), page_path=path, section=None,
+                            **context).encode("utf-8")
+
+    def web_page(self, letter: Letter, title: str, folder: str | None = None) -> bytes:
+        return self.page((folder or letter.folder) + "index.html", "newsletter/web.html", letter=letter,
+                         title=title, breadcrumbs=[("Nieuwsbrieven", ARCHIVE)])
+
+    def archive(self, letters: list[Letter], latest: Letter | None) -> bytes:
+        return self.page(ARCHIVE + "index.html", "newsletter/archive.html", title="Nieuwsbrieven",
+                         letters=letters, latest=latest)
+
+
+def _title(edition: Edition) -> str:
+    where = f" {edition.wijk.name}" if edition.wijk else ""
+    return f"Nieuwsbrief{where} {dutch_date(edition.until)}"
+
+
+def _newest_first(letters: list[Letter]) -> list[Letter]:
+    return sorted(letters, key=lambda l: (l.edition.until, l.edition.since, l.edition.id), reverse=True)
+
+
+def site_files(model: SiteModel, content_dir: Path, env: jinja2.Environment) -> list[tuple[str, bytes]]:
+    """Every recorded edition at nieuwsbrief/<id>/, the current one at nieuwsbrief/laatste/, the archive."""
+    problems = Problems()
+    recorded = read_editions(content_dir, Registry("wijk", model.wijken), problems)
+    if recorded:
+        check_config(model.config, content_dir, problems)
+    if problems:
+        raise ContentErrors(problems.errors)
+    printer = Printer(model, env)
+    files: list[tuple[str, bytes]] = []
+    letters, emails = [], {}
+    for entry in recorded:
+        letter = compose(model, entry.edition)
+        emails[entry.edition] = printer.email_files(letter)
+        files += [(letter.folder + name, data) for name, data in emails[entry.edition].items()]
+        files.append((letter.folder + "index.html", printer.web_page(letter, _title(letter.edition))))
+        letters.append(letter)
+    current = current_edition(model)
+    latest = None
+    # A site without newsletter settings still builds; it just has no current edition to send.
+    if current is not None and check_config(model.config, content_dir, Problems()):
+        sent = current in emails
+        latest = compose(model, current, None if sent else LATEST)
+        mail = emails[current] if sent else printer.email_files(latest)
+        files += [(LATEST + name, data) for name, data in mail.items()]
+        files.append((LATEST + "index.html", printer.web_page(latest, "Laatste nieuwsbrief", LATEST)))
+    files.append((ARCHIVE + "index.html", printer.archive(_newest_first(letters), latest)))
+    return files
+
+
+# --- the command -------------------------------------------------------------------------------
+
+def parse_day(text: str, option: str) -> date:
+    day = _day(text)
+    if day is None:
+        raise UsageError(f"{option} '{text}' is not a date; write YYYY-MM-DD, e.g. 2021-08-24")
+    return day
+
+
+def export(content: Path, since: str, until: str | None, wijk: str | None, out: Path | None, *,
+           record_edition: bool = True) -> Path:
+    """Writes the edition's three files and records it; returns the folder written."""
+    # pipeline imports this module for the build, so its loader is imported only when exporting
+    from .pipeline import Options, load
+    from .render import make_environment, theme_dirs
+
+    first = parse_day(since, "--since")
+    last = parse_day(until, "--until") if until else datetime.now(AMSTERDAM).date()
+    if first > last:
+        raise UsageError(f"--since {first} is after --until {last}")
+    model, _ = load(Options(content=content))
+    wijken = Registry("wijk", model.wijken)
+    home = None
+    if wijk is not None:
+        home = wijken.lookup(wijk)
+        if home is None:
+            raise UsageError(f"--wijk: {wijken.unknown(wijk)}")
+    problems = Problems()
+    recorded = read_editions(content, wijken, problems)
+    check_config(model.config, content, problems)
+    if problems:
+        raise ContentErrors(problems.errors)
+    edition = Edition(first, last, home)
+    letter = compose(model, edition)
+    if not letter.count:
+        where = f" in wijk {home.name}" if home else ""
+        raise NothingToSend(f"no published articles{where} from {first} to {last}; nothing written")
+    out = out if out is not None else Path("nieuwsbrief") / edition.id
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out '{out}' exists and is not a folder")
+    # the theme the build uses by default, so that the site's copy has the same bytes
+    files = Printer(model, make_environment(theme_dirs(None))).email_files(letter)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        (out / name).write_bytes(data)
+    if record_edition:
+        record(content, edition, recorded)
+    return out
