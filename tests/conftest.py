@@ -175,3 +175,68 @@ def text_of(element) -> str:
 
 def tree_bytes(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# ---------------------------------------------------------------- real browser (Debian's chromium)
+import functools  # noqa: E402
+import http.server  # noqa: E402
+import os  # noqa: E402
+import shutil  # noqa: E402
+import threading  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+SCREENSHOTS = Path(os.environ.get("WIJKNIEUWS_SCREENSHOTS", "/tmp/wijknieuws-screenshots"))
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def chromium_path() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:  # never skip: scripts/test installs it, so a missing browser is a broken setup
+        raise RuntimeError("Debian's chromium is not installed: run 'bash scripts/test', which installs it")
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def serve(folder: Path):
+    """Serves folder on a free loopback port in a thread; returns (server, base URL)."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory):
+    """The repository's sample site, built once and served under a sub-path (/nieuws/)."""
+    www = tmp_path_factory.mktemp("www")
+    cwd = os.getcwd()
+    os.chdir(REPO)
+    try:
+        code = main(["build", "--quiet", "--content", str(REPO / "content"), "--out", str(www / "nieuws"),
+                     "--base-url", "https://gemeente.example.nl/nieuws/"])
+    finally:
+        os.chdir(cwd)
+    assert code == 0
+    server, url = serve(www)
+    yield www / "nieuws", url + "nieuws/"
+    server.shutdown()
+
+
+def pytest_terminal_summary(terminalreporter):
+    if SCREENSHOTS.is_dir() and any(SCREENSHOTS.iterdir()):
+        terminalreporter.write_line(f"Screenshots for people to look at: {SCREENSHOTS}")

@@ -102,8 +102,9 @@ def wijken(model: SiteModel) -> list[Page]:
     for wijk in model.wijken:
         items = model.by_wijk.get(wijk.slug, ())
         dossiers = Counter(a.dossier for a in items if a.dossier)
+        open_decisions = tuple(a for a in items if a.status in OPEN_STATUSES)
         pages += paginate(wijk, items, size, "wijk.html", section="wijk", title=wijk.name, wijk=wijk,
-                          open_decisions=tuple(a for a in items if a.status in OPEN_STATUSES),
+                          open_decisions=open_decisions[:HOME_DECISIONS], open_count=len(open_decisions),
                           dossiers=[Entry(d, n) for d, n in sorted(dossiers.items(), key=lambda e: e[0].title)],
                           breadcrumbs=[("Wijken", "wijk/")], feed=f"wijk/{wijk.slug}/feed.xml")
     return pages

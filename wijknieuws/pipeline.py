@@ -17,7 +17,7 @@ from .pages import site_pages
 from .registry import load_registries
 from .sitemap import seo_files
 from .render import Renderer, theme_dirs
-from .search import index_site
+from .search import index_files
 
 
 @dataclass(frozen=True)
@@ -74,13 +74,12 @@ def build(options: Options, progress=lambda iterable, total: iterable) -> Result
         for page in progress(pages, len(pages)):
             tx.write(page.path, renderer.render(page))
         extra = (site_feeds(model) + data_files(model) + seo_files(model, pages)
-                 + newsletter_files(model, options.content, renderer.env))
+                 + newsletter_files(model, options.content, renderer.env) + index_files(model))
         for rel, data in extra:
             tx.write(rel, data)
         for rel, source in static_files(options.templates).items():
             tx.copy(source, rel)
         for rel in model.files:
             tx.copy(options.content / rel, rel)
-        index_site(tx.staging)
         tx.commit()
     return Result(model, problems.warnings, tx.written, time.perf_counter() - started)

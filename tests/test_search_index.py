@@ -1,0 +1,72 @@
+"""The search index and the browser's query side agree: same folding, same stems, same buckets."""
+from __future__ import annotations
+
+import json
+import random
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from wijknieuws.search import bucket_of, fold, stem
+
+ROOT = Path(__file__).resolve().parent.parent
+SEARCH_JS = ROOT / "templates/static/search.js"
+
+
+def node_stems(words: list[str]) -> dict:
+    script = (f"const s=require({json.dumps(str(SEARCH_JS))});let d='';process.stdin.on('data',c=>d+=c);"
+              "process.stdin.on('end',()=>{const w=JSON.parse(d);process.stdout.write(JSON.stringify("
+              "w.map(x=>[s.stem(s.fold(x)),s.bucketOf(s.stem(s.fold(x)),257)])))});")
+    run = subprocess.run([shutil.which("node") or "node", "-e", script], input=json.dumps(words),
+                         capture_output=True, text=True, check=True)
+    return dict(zip(words, map(tuple, json.loads(run.stdout))))
+
+
+def vocabulary() -> list[str]:
+    text = " ".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "content").rglob("*.md")))
+    words = set(re.findall(r"[^\W\d_]+", text.lower()))
+    rng = random.Random(2021)  # Dutch-looking nonsense reaches the stemmer's rarer branches
+    letters = "aaeeiioouuyjbcdfghkllmnnprsstttvwz"
+    suffixes = ["", "en", "ene", "heden", "heid", "s", "se", "e", "end", "ing", "ig", "lijk", "baar", "bar",
+                "ingen", "igheid", "kken", "dde", "tten", "aar", "oor", "ieuw", "ijk", "gemen"]
+    for _ in range(4000):
+        words.add("".join(rng.choice(letters) for _ in range(rng.randint(1, 9))) + rng.choice(suffixes))
+    return sorted(words | {"Piëzo", "bibliotheken", "één", "yoghurt", "ayia", "koffie", "ideeën"})
+
+
+def test_browser_and_build_stem_every_word_alike():
+    words = vocabulary()
+    from_node = node_stems(words)
+    differ = {w: (from_node[w][0], stem(fold(w))) for w in words if from_node[w][0] != stem(fold(w))}
+    assert differ == {}
+    assert all(from_node[w][1] == bucket_of(stem(fold(w)), 257) for w in words)
+
+
+@pytest.mark.parametrize("a, b", [("bibliotheken", "bibliotheek"), ("Piezo", "Piëzo"), ("wijken", "wijk"),
+                                  ("Huizen", "huizen")])
+def test_dutch_forms_meet(a, b):
+    assert stem(fold(a)) == stem(fold(b))
+
+
+def test_index_finds_articles_by_dutch_forms(cli, content, tmp_path):
+    assert cli("build").code == 0
+    index = tmp_path / "site/zoeken/index"
+    meta = json.loads((index / "meta.json").read_text(encoding="utf-8"))
+    assert meta["count"] == 4 and "Rokkeveen" in meta["wijken"]
+
+    def docs(word):
+        term = stem(fold(word))
+        bucket = json.loads((index / f"t/{bucket_of(term, meta['buckets'])}.json").read_text(encoding="utf-8"))
+        at, found = 0, []
+        for gap in bucket["text"].get(term, []):
+            at += gap
+            found.append(at)
+        chunk = json.loads((index / "d/0.json").read_text(encoding="utf-8"))
+        return [chunk[i][0] for i in found]
+
+    assert docs("bibliotheken") == ["Huizen van de Wijk in de koelkast"]
+    assert docs("Nathaliegangen") == ["De Vlieger blijft dicht"]
+    assert docs("de") == []  # a stop word: in every article, so not indexed at all
