@@ -78,6 +78,7 @@ def home(model: SiteModel) -> list[Page]:
         section="home", title=model.config.title,
         latest=model.articles[:model.config.page_size],
         open_decisions=open_decisions[:HOME_DECISIONS], open_count=len(open_decisions),
+        open_by_status=[(s, sum(1 for a in open_decisions if a.status == s)) for s in OPEN_STATUSES],
         wijken=_entries(model, model.wijken, model.by_wijk),
         statuses=[(s, STATUS_MEANING[s]) for s in STATUSES]))]
 

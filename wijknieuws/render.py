@@ -93,8 +93,9 @@ class Renderer:
         root = self.model.config.base_path if page.path == "404.html" else root_of(page.path)
         try:
             template = self.env.get_template(page.template)
-            text = template.render(page.context, site=self.model, config=self.model.config,
-                                   root=root, page_path=page.path)
+            # Templates see the page's own context and the settings, nothing else: what a page
+            # shows is then known from its context alone, which incremental builds rely on.
+            text = template.render(page.context, config=self.model.config, root=root, page_path=page.path)
         except Exception as exc:  # a theme author's mistake: report it where it is
             raise ContentErrors([template_error(exc, self.dirs)]) from None
         return text.encode("utf-8")
