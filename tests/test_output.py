@@ -14,7 +14,8 @@ def test_content_error_leaves_previous_site_untouched(cli, content, tmp_path):
     assert result.code == 1
     assert "'site' is unchanged" in result.err
     assert tree_bytes(tmp_path / "site") == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "site"]  # no staging left behind
+    # nothing beside the site but its cache
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".wijknieuws-cache", "content", "site"]
 
 
 def test_template_error_is_reported_at_its_line_and_loses_nothing(cli, content, tmp_path):
@@ -61,13 +62,30 @@ def test_out_may_not_overlap_content_or_templates(cli, content, tmp_path, out):
     assert (content / "site.yml").is_file()
 
 
-def test_stale_staging_folder_is_cleared(cli, content, tmp_path):
-    stale = tmp_path / ".site.wijknieuws-staging"
-    stale.mkdir()
-    (stale / "half.html").write_text("half", encoding="utf-8")
+def test_half_made_shadow_of_a_killed_build_is_not_trusted(cli, content, tmp_path):
     assert cli("build").code == 0
-    assert not stale.exists()
-    assert not (tmp_path / "site/half.html").exists()
+    assert cli("build", "--out", "fresh").code == 0
+    (content / "2019/fiets.md").write_text((content / "2019/fiets.md").read_text() + "\nNieuw.\n")
+    assert cli("build").code == 0  # now the cache holds a shadow copy of the previous site
+    shadow = tmp_path / ".wijknieuws-cache/site.shadow"
+    (shadow / "index.html").unlink()  # a build replaces files, never writes into them
+    (shadow / "index.html").write_text("half", encoding="utf-8")
+    (shadow / "rommel.html").write_text("half", encoding="utf-8")
+    (tmp_path / ".wijknieuws-cache/site.shadow.dirty").touch()  # as a build killed mid-way leaves it
+    (content / "2019/fiets.md").write_text((content / "2019/fiets.md").read_text() + "\nMeer.\n")
+    assert cli("build").code == 0
+    assert cli("build", "--out", "fresh").code == 0
+    assert tree_bytes(tmp_path / "site") == tree_bytes(tmp_path / "fresh")
+
+
+def test_incremental_build_equals_full_build(cli, content, tmp_path):
+    assert cli("build").code == 0
+    (content / "2021/memo.md").write_text((content / "2021/memo.md").read_text().replace("koelkast", "vriezer"))
+    (content / "2019/fiets.md").unlink()
+    assert cli("build").code == 0
+    assert b"vriezer" in (tmp_path / "site/nieuws/memo/index.html").read_bytes()
+    assert cli("build", "--out", "full").code == 0
+    assert tree_bytes(tmp_path / "site") == tree_bytes(tmp_path / "full")
 
 
 def test_removed_article_disappears_with_its_links(cli, content, tmp_path):

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from wijknieuws.search import bucket_of, fold, stem
+from wijknieuws.search import bucket_of
+from wijknieuws.words import fold, stem
 
 ROOT = Path(__file__).resolve().parent.parent
 SEARCH_JS = ROOT / "templates/static/search.js"
@@ -64,7 +65,7 @@ def test_index_finds_articles_by_dutch_forms(cli, content, tmp_path):
         for gap in bucket["text"].get(term, []):
             at += gap
             found.append(at)
-        chunk = json.loads((index / "d/0.json").read_text(encoding="utf-8"))
+        chunk = json.loads((index / "d/0.json").read_text(encoding="utf-8"))  # ids count from the oldest
         return [chunk[i][0] for i in found]
 
     assert docs("bibliotheken") == ["Huizen van de Wijk in de koelkast"]

@@ -1,8 +1,9 @@
 """Loading and validating articles: Markdown files with front matter become Article objects."""
 from __future__ import annotations
 
+import posixpath
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -11,9 +12,10 @@ import frontmatter
 from slugify import slugify
 
 from . import yamlsafe
-from .errors import Problems, suggest
+from .errors import ContentError, Problems, suggest
 from .markup import MarkdownRenderer
 from .registry import SLUG_RE, Dossier, Registries, Wethouder, Wijk
+from .words import article_terms
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 TYPES = ("nieuws", "besluit", "memo", "raadsvragen", "raadsvoorstel")
@@ -159,10 +161,52 @@ def split_front_matter(text: str) -> tuple[str, int, str, int] | None:
     return fm, fm_line, body, body_line
 
 
-def read_article(path: Path, content: Path, registries: Registries, renderer: MarkdownRenderer,
-                 problems: Problems) -> Article | None:
-    """The Article in path, or None after recording every problem found in it."""
-    raw = path.read_bytes()
+@dataclass(frozen=True)
+class Loaded:
+    """What one file gave: its article (None when it has errors), its problems, and the other
+    content files whose existence it was checked against (so a cached result can be re-checked)."""
+
+    article: Article | None
+    errors: tuple[ContentError, ...]
+    warnings: tuple[ContentError, ...]
+    looked_up: tuple[tuple[str, bool], ...]
+    terms: tuple[str, str] = ("", "")  # for the search index (words.article_terms)
+
+    def still_valid(self, present: frozenset[str]) -> bool:
+        return all((rel in present) == existed for rel, existed in self.looked_up)
+
+
+@dataclass
+class Reader:
+    """Everything reading an article needs besides its bytes; no disk access of its own."""
+
+    content: Path
+    registries: Registries
+    present: frozenset[str]          # every file in the content folder, relative, with '/'
+    renderer: MarkdownRenderer = field(default_factory=MarkdownRenderer, repr=False)
+
+    def __getstate__(self):  # a Markdown instance does not pickle; each process makes its own
+        return {k: v for k, v in self.__dict__.items() if k != "renderer"}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state, renderer=MarkdownRenderer())
+
+    def read(self, source: str, raw: bytes) -> Loaded:
+        problems = Problems()
+        looked_up: dict[str, bool] = {}
+
+        def exists(rel: str) -> bool:
+            looked_up[rel] = rel in self.present
+            return looked_up[rel]
+
+        article = _read(self.content / source, source, raw, self.registries, self.renderer, exists, problems)
+        return Loaded(article, tuple(problems.errors), tuple(problems.warnings), tuple(sorted(looked_up.items())),
+                      article_terms(article) if article else ("", ""))
+
+
+def _read(path: Path, source: str, raw: bytes, registries: Registries, renderer: MarkdownRenderer,
+          exists, problems: Problems) -> Article | None:
+    """The Article in raw, or None after recording every problem found in it."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -186,10 +230,11 @@ def read_article(path: Path, content: Path, registries: Registries, renderer: Ma
     if not isinstance(meta, dict):
         problems.error(path, 1, "front matter must be keys with values, such as 'title: ...'")
         return None
-    return _article_from(path, content, meta, fm_line, body_text, body_line, registries, renderer, problems)
+    return _article_from(path, source, meta, fm_line, body_text, body_line, registries, renderer, exists,
+                         problems)
 
 
-def _article_from(path, content, meta, fm_line, body_text, body_line, registries, renderer, problems):
+def _article_from(path, source, meta, fm_line, body_text, body_line, registries, renderer, exists, problems):
     f = _Fields(path, meta, fm_line, problems)
     for key in meta:
         if key not in KEYS:
@@ -222,7 +267,7 @@ def _article_from(path, content, meta, fm_line, body_text, body_line, registries
     image = f.text("image") or None
     image_alt = f.text("image_alt")
     if image:
-        image = _content_file(f, "image", content, content / image)
+        image = _content_file(f, "image", image, exists)
         if not image_alt:
             f.error("image" if "image_alt" not in meta else "image_alt",
                     "'image_alt' is required with 'image': describe the picture for readers who cannot see it")
@@ -245,7 +290,6 @@ def _article_from(path, content, meta, fm_line, body_text, body_line, registries
     if not isinstance(draft, bool):
         f.error("draft", "draft must be true or false")
 
-    source = path.relative_to(content).as_posix()
     body = renderer.render(body_text, source.rpartition("/")[0])
     files, article_links = [], []
     body_lines = body_text.split("\n")
@@ -254,7 +298,7 @@ def _article_from(path, content, meta, fm_line, body_text, body_line, registries
         if not ref.path:
             problems.error(path, line, f"link '{ref.target}' points outside the content folder")
             f.ok = False
-        elif not (content / ref.path).is_file():
+        elif not exists(ref.path):
             problems.error(path, line, f"linked {'article' if ref.is_article else 'file'} '{ref.target}' does not exist")
             f.ok = False
         elif ref.is_article:
@@ -273,25 +317,13 @@ def _article_from(path, content, meta, fm_line, body_text, body_line, registries
     )
 
 
-def _content_file(f: _Fields, key: str, content: Path, target: Path) -> str | None:
-    """target as a path relative to the content folder, when it is a file inside it."""
-    try:
-        rel = target.resolve().relative_to(content.resolve())
-    except ValueError:
-        f.error(key, f"'{f.meta[key]}' is outside the content folder")
+def _content_file(f: _Fields, key: str, value: str, exists) -> str | None:
+    """value as a normalised path relative to the content folder, when that file exists."""
+    rel = posixpath.normpath(value.replace("\\", "/"))
+    if rel.startswith(("../", "/")) or rel == "..":
+        f.error(key, f"'{value}' is outside the content folder")
         return None
-    if not target.is_file():
-        f.error(key, f"{key} '{f.meta[key]}' does not exist")
+    if not exists(rel):
+        f.error(key, f"{key} '{value}' does not exist")
         return None
-    return rel.as_posix()
-
-
-def load_articles(content: Path, registries: Registries, problems: Problems) -> list[Article]:
-    renderer = MarkdownRenderer()
-    articles = []
-    for path in sorted(content.rglob("*.md")):
-        if path.is_file():
-            article = read_article(path, content, registries, renderer, problems)
-            if article is not None:
-                articles.append(article)
-    return articles
+    return rel

@@ -71,8 +71,11 @@ class ContentErrors(Exception):
     """Raised once, at the end of a stage, when that stage collected errors."""
 
     def __init__(self, errors: list[ContentError]):
-        super().__init__(f"{len(errors)} content error(s)")
         self.errors = sorted(set(errors))
+        super().__init__(self.errors)  # the errors as args: it crosses process boundaries intact
+
+    def __str__(self) -> str:
+        return f"{len(self.errors)} content error(s)"
 
 
 class UsageError(Exception):

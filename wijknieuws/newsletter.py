@@ -396,7 +396,7 @@ def export(content: Path, since: str, until: str | None, wijk: str | None, out: 
     last = parse_day(until, "--until") if until else datetime.now(AMSTERDAM).date()
     if first > last:
         raise UsageError(f"--since {first} is after --until {last}")
-    model, _ = load(Options(content=content))
+    model = load(Options(content=content)).model
     wijken = Registry("wijk", model.wijken)
     home = None
     if wijk is not None:

@@ -1,13 +1,17 @@
-"""Writing the site without ever losing the published one.
+"""Writing the site without ever losing the published one, and without rewriting what is the same.
 
-A build writes a complete new site into a staging folder beside --out and swaps it in with
-one atomic rename only after everything rendered. If anything fails, or the process is killed,
-the old --out is untouched and the next build clears the stale staging folder.
+The cache keeps a shadow copy of the site. A build brings the shadow up to date (only files
+whose bytes changed are written; unchanged ones are hard links to the live files), then swaps
+it with --out in one atomic step (Linux renameat2 RENAME_EXCHANGE). Until that step --out is
+untouched, so a failed or killed build loses nothing; afterwards the previous site is the new
+shadow, which the next build updates in turn. A shadow left half-made by a killed build is
+marked dirty and rebuilt from scratch.
 """
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import hashlib
 import os
 import shutil
 from pathlib import Path
@@ -29,12 +33,22 @@ def _libc():
 _LIBC = _libc()
 
 
-def _exchange(a: Path, b: Path) -> bool:
-    """Atomically swap two folders (Linux renameat2); False where the system cannot."""
+def exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two folders; False where the system cannot."""
     if _LIBC is None:
         return False
-    result = _LIBC.renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
-    return result == 0
+    return _LIBC.renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0
+
+
+def inode(path: Path) -> int | None:
+    try:
+        return path.stat().st_ino
+    except OSError:
+        return None
+
+
+def digest_of(data: bytes) -> str:
+    return hashlib.sha1(data).hexdigest()
 
 
 def check_out_folder(out: Path, protected: list[Path]) -> None:
@@ -49,50 +63,90 @@ def check_out_folder(out: Path, protected: list[Path]) -> None:
         raise UsageError(f"--out '{out}' exists and is not a folder")
 
 
-class Transaction:
-    """`with Transaction(out) as tx: tx.write(...); tx.commit()` - all or nothing."""
+class SiteWriter:
+    """Brings the shadow copy up to date file by file, then swaps it in (commit)."""
 
-    def __init__(self, out: Path):
-        self.out = out
-        self.staging = out.parent / f".{out.name}.wijknieuws-staging"
+    def __init__(self, out: Path, shadow: Path, trees: dict):
+        self.out, self.shadow, self.trees = out, shadow, trees
+        self.dirty = shadow.with_name(shadow.name + ".dirty")
+        self.live: dict = trees.get(inode(out), {}) if out.is_dir() else {}
+        self.manifest: dict[str, tuple[str, str]] = {}
         self.written = 0
         self._dirs: set[Path] = set()
+        known = shadow.is_dir() and not self.dirty.exists() and inode(shadow) in trees
+        if not known and shadow.exists():
+            shutil.rmtree(shadow)
+        self.old: dict = trees.get(inode(shadow), {}) if known else {}
+        shadow.mkdir(parents=True, exist_ok=True)
+        self.dirty.touch()  # until the swap, the shadow is half-made
 
-    def __enter__(self) -> "Transaction":
-        if self.staging.exists():  # left by a build that was killed
-            shutil.rmtree(self.staging)
-        self.staging.mkdir(parents=True)
-        return self
+    def live_digest(self, path: str, fingerprint: str) -> str | None:
+        """The digest of the live file when it was made from the same inputs."""
+        entry = self.live.get(path)
+        return entry[1] if entry and entry[0] == fingerprint else None
 
-    def __exit__(self, *exc) -> None:
-        if self.staging.exists():
-            shutil.rmtree(self.staging, ignore_errors=True)
+    def _target(self, path: str) -> Path:
+        target = self.shadow / path
+        if target.parent not in self._dirs:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._dirs.add(target.parent)
+        return target
 
-    def _target(self, rel: str) -> Path:
-        path = self.staging / rel
-        parent = path.parent
-        if parent not in self._dirs:
-            parent.mkdir(parents=True, exist_ok=True)
-            self._dirs.add(parent)
-        return path
+    def keep(self, path: str, fingerprint: str, digest: str) -> bool:
+        """The live file is still right: let the shadow have it too. False if it is gone."""
+        if self.old.get(path, (None, None))[1] != digest:
+            target = self._target(path)
+            target.unlink(missing_ok=True)  # never write through a link into the live site
+            try:
+                os.link(self.out / path, target)
+            except FileNotFoundError:
+                return False
+            except OSError:  # no hard links on this file system
+                shutil.copyfile(self.out / path, target)
+        self.manifest[path] = (fingerprint, digest)
+        return True
 
-    def write(self, rel: str, data: bytes) -> None:
-        self._target(rel).write_bytes(data)
-        self.written += 1
+    def put(self, path: str, data: bytes) -> str:
+        """Writes data unless the shadow has these bytes already; returns their digest."""
+        digest = digest_of(data)
+        if self.old.get(path, (None, None))[1] != digest:
+            target = self._target(path)
+            target.unlink(missing_ok=True)
+            target.write_bytes(data)
+            self.written += 1
+        return digest
 
-    def copy(self, source: Path, rel: str) -> None:
-        shutil.copyfile(source, self._target(rel))
-        self.written += 1
+    def record(self, path: str, fingerprint: str, digest: str) -> None:
+        self.manifest[path] = (fingerprint, digest)
+
+    def write(self, path: str, data: bytes, fingerprint: str | None = None) -> None:
+        digest = self.put(path, data)
+        self.record(path, fingerprint or digest, digest)
+
+    def _remove_stale(self) -> None:
+        for path in set(self.old) - set(self.manifest):
+            target = self.shadow / path
+            target.unlink(missing_ok=True)
+            for parent in target.parents:
+                if parent == self.shadow or any(parent.iterdir()):
+                    break
+                parent.rmdir()
 
     def commit(self) -> None:
+        self._remove_stale()
         if not self.out.exists():
-            self.staging.rename(self.out)
-        elif not _exchange(self.staging, self.out):
-            # Without an atomic exchange there is a moment with no --out; keep it as short as can be.
-            old = self.out.parent / f".{self.out.name}.wijknieuws-old"
-            if old.exists():
-                shutil.rmtree(old)
-            self.out.rename(old)
-            self.staging.rename(self.out)
-            shutil.rmtree(old)
-        # after the exchange the staging name holds the previous site; __exit__ removes it
+            self.shadow.rename(self.out)
+            self.trees.clear()
+            self.trees[inode(self.out)] = self.manifest
+        else:
+            if not exchange(self.shadow, self.out):
+                # No atomic exchange here: keep the moment without an --out as short as can be.
+                aside = self.shadow.with_name(self.shadow.name + ".new")
+                self.shadow.rename(aside)
+                self.out.rename(self.shadow)
+                aside.rename(self.out)
+            self.trees.clear()
+            self.trees[inode(self.out)] = self.manifest
+            if self.live:  # the previous site, now the shadow, is known file by file
+                self.trees[inode(self.shadow)] = self.live
+        self.dirty.unlink(missing_ok=True)

@@ -1,23 +1,38 @@
-"""The build, read top to bottom: load and validate -> model -> render -> write atomically."""
+"""The build, read top to bottom: load and validate -> model -> pages -> render -> write atomically.
+
+Each step skips what the previous build already did: unchanged files are not parsed again
+(loader.py), unchanged pages are not rendered again (fingerprint.py), unchanged bytes are not
+written again (output.py), and when no input changed at all nothing is done.
+"""
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import multiprocessing
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .content import load_articles
+from . import __version__
+from .cache import BuildCache
+from .content import Loaded
 from .errors import ContentErrors, Problems
 from .feeds import site_feeds
+from .fingerprint import Fingerprints
+from .loader import articles_of, load_articles, scan
 from .model import SiteModel, build_model
 from .newsletter import site_files as newsletter_files
 from .opendata import data_files
-from .output import Transaction, check_out_folder
-from .pages import site_pages
-from .registry import load_registries
-from .sitemap import seo_files
+from .output import SiteWriter, check_out_folder, inode
+from .pages import Page, site_pages
+from .registry import Registries, load_registries
 from .render import Renderer, theme_dirs
-from .search import index_files
+from .search import SearchIndex
+from .sitemap import seo_files
+
+PARALLEL_FROM = 300  # fewer pages than this render faster than a pool of processes starts
+CACHE_FOLDER = ".wijknieuws-cache"
 
 
 @dataclass(frozen=True)
@@ -32,54 +47,140 @@ class Options:
 
 @dataclass(frozen=True)
 class Result:
-    model: SiteModel
+    articles: int
     warnings: list
-    written: int
+    pages: int        # files in the site
+    written: int      # of which written by this build (the rest kept their bytes)
     seconds: float
 
 
-def load(options: Options) -> tuple[SiteModel, Problems]:
-    """Reads and checks all content; raises ContentErrors listing every problem found."""
-    problems = Problems()
+@dataclass(frozen=True)
+class Loading:
+    model: SiteModel
+    problems: Problems
+    loaded: dict[str, Loaded]
+
+
+def cache_folder(options: Options) -> Path:
+    return options.out.parent / CACHE_FOLDER
+
+
+def _registries(options: Options, problems: Problems) -> Registries:
     registries = load_registries(options.content, problems)
     if options.base_url:
         base = options.base_url if options.base_url.endswith("/") else options.base_url + "/"
         registries = dataclasses.replace(registries, site=dataclasses.replace(registries.site, base_url=base))
-    articles = load_articles(options.content, registries, problems)
-    model = build_model(registries, articles, options.content, drafts=options.drafts, problems=problems)
+    return registries
+
+
+def load(options: Options, cache: BuildCache | None = None) -> Loading:
+    """Reads and checks all content; raises ContentErrors listing every problem found."""
+    cache = cache or BuildCache()
+    problems = Problems()
+    registries = _registries(options, problems)
+    # A parsed article embeds its registry entries, and its errors name paths from here.
+    namespace = repr((__version__, os.getcwd(), registries.wijken.entries, registries.wethouders.entries,
+                      registries.dossiers.entries))
+    loaded = load_articles(options.content, scan(options.content), registries, problems,
+                           cache.articles_for(namespace), options.jobs)
+    model = build_model(registries, articles_of(loaded), options.content, drafts=options.drafts,
+                        problems=problems)
     if problems:
         raise ContentErrors(problems.errors)
-    return model, problems
+    return Loading(model, problems, loaded)
 
 
-def static_files(templates: Path | None) -> dict[str, Path]:
-    """The theme's static/ files by name; an overriding theme wins file by file."""
-    files: dict[str, Path] = {}
-    for folder in reversed(theme_dirs(templates)):
-        static = folder / "static"
-        if static.is_dir():
-            for path in sorted(static.rglob("*")):
-                if path.is_file():
-                    files[path.relative_to(folder).as_posix()] = path
-    return files
+def _inputs(options: Options, dirs: list[Path]) -> str:
+    """Everything a build reads, by file size and time: equal means nothing to do."""
+    state = [__version__, os.getcwd(), repr(dataclasses.astuple(options)), scan(options.content)]
+    state += [(str(d), scan(d)) for d in dirs]
+    return hashlib.sha1(repr(state).encode()).hexdigest()
 
 
-def build(options: Options, progress=lambda iterable, total: iterable) -> Result:
+def _unchanged_site(options: Options, cache: BuildCache, inputs: str) -> bool:
+    manifest = cache.state.trees.get(inode(options.out)) if options.out.is_dir() else None
+    return cache.state.inputs == inputs and manifest is not None and set(scan(options.out)) == set(manifest)
+
+
+_JOB: tuple | None = None
+
+
+def _render_chunk(chunk: list[tuple[Page, str]]) -> list[tuple[str, str, str]]:
+    renderer, writer = _JOB
+    return [(page.path, fingerprint, writer.put(page.path, renderer.render(page))) for page, fingerprint in chunk]
+
+
+def _render(todo: list[tuple[Page, str]], renderer: Renderer, writer: SiteWriter, jobs: int, progress) -> None:
+    """Renders the pages into the shadow; on all cores where the system can fork."""
+    global _JOB
+    _JOB = (renderer, writer)  # forked workers inherit it; nothing big crosses a pipe
+
+    def collect(done, count: int) -> None:
+        for results in progress(done, count):
+            for path, fingerprint, digest in results:
+                writer.record(path, fingerprint, digest)
+
+    try:
+        if jobs > 1 and len(todo) >= PARALLEL_FROM and "fork" in multiprocessing.get_all_start_methods():
+            chunks = [todo[i::jobs * 8] for i in range(jobs * 8)]  # interleaved: costly pages spread out
+            with multiprocessing.get_context("fork").Pool(jobs) as pool:
+                collect(pool.imap_unordered(_render_chunk, chunks), len(chunks))
+            writer.written += len(todo)  # the workers' own counters stay in the workers
+        else:
+            chunks = [todo[i:i + 50] for i in range(0, len(todo), 50)]
+            collect(map(_render_chunk, chunks), len(chunks))
+    finally:
+        _JOB = None
+
+
+def _extra_files(model: SiteModel, loading: Loading, options: Options, renderer: Renderer, pages: list[Page],
+                 search: SearchIndex):
+    terms = {item.article.source: item.terms for item in loading.loaded.values() if item.article}
+    yield from site_feeds(model) + data_files(model) + seo_files(model, pages)
+    yield from newsletter_files(model, options.content, renderer.env)
+    yield from search.files(model, terms)
+    for folder in reversed(renderer.dirs):  # theme static files; an override wins file by file
+        for rel in scan(folder / "static"):
+            yield f"static/{rel}", (folder / "static" / rel).read_bytes()
+    for rel in model.files:  # images and attachments the articles use
+        yield rel, (options.content / rel).read_bytes()
+
+
+def build(options: Options, *, cache: BuildCache | None = None, progress=lambda items, total: items) -> Result:
+    """One build. Pass a cache to keep it in memory between builds (serve); otherwise it is
+    read from and saved to .wijknieuws-cache/ beside --out."""
     started = time.perf_counter()
-    check_out_folder(options.out, [options.content, *theme_dirs(options.templates)])
-    model, problems = load(options)
-    renderer = Renderer(model, options.templates)
-    pages = site_pages(model)
-    with Transaction(options.out) as tx:
-        for page in progress(pages, len(pages)):
-            tx.write(page.path, renderer.render(page))
-        extra = (site_feeds(model) + data_files(model) + seo_files(model, pages)
-                 + newsletter_files(model, options.content, renderer.env) + index_files(model))
-        for rel, data in extra:
-            tx.write(rel, data)
-        for rel, source in static_files(options.templates).items():
-            tx.copy(source, rel)
-        for rel in model.files:
-            tx.copy(options.content / rel, rel)
-        tx.commit()
-    return Result(model, problems.warnings, tx.written, time.perf_counter() - started)
+    dirs = theme_dirs(options.templates)
+    check_out_folder(options.out, [options.content, *dirs])
+    if cache is None:
+        cache = BuildCache(cache_folder(options), options.out.name)
+    inputs = _inputs(options, dirs)
+    if _unchanged_site(options, cache, inputs):
+        pages = len(cache.state.trees[inode(options.out)])
+        return Result(-1, [], pages, 0, time.perf_counter() - started)
+
+    try:
+        loading = load(options, cache)
+        model = loading.model
+        renderer = Renderer(model, options.templates)
+        pages = site_pages(model)
+        writer = SiteWriter(options.out, cache_folder(options) / f"{options.out.name}.shadow", cache.state.trees)
+        fingerprints = Fingerprints(repr(model.config))
+        todo = []
+        for page in pages:
+            fingerprint = fingerprints.page(page.path, renderer.template_digest(page.template), page.context)
+            digest = writer.live_digest(page.path, fingerprint)
+            if digest is None or not writer.keep(page.path, fingerprint, digest):
+                todo.append((page, fingerprint))
+        _render(todo, renderer, writer, options.jobs, progress)
+        written = {}
+        for rel, data in _extra_files(model, loading, options, renderer, pages, cache.content.search):
+            written[rel] = data  # a later file of the same name (a theme override) wins
+        for rel, data in written.items():
+            writer.write(rel, data)
+        writer.commit()
+        cache.state.inputs = inputs
+    finally:
+        cache.save()  # parsed articles are worth keeping even when the build failed
+    return Result(len(model.articles), loading.problems.warnings, len(writer.manifest), writer.written,
+                  time.perf_counter() - started)

@@ -1,7 +1,7 @@
 """Pages to HTML with Jinja2: the theme, its filters, and template errors as TEMPLATE:LINE."""
 from __future__ import annotations
 
-import sys
+import hashlib
 import traceback
 from datetime import datetime
 from functools import lru_cache
@@ -9,6 +9,7 @@ from importlib import resources
 from pathlib import Path
 
 import jinja2
+from jinja2 import meta
 from babel.dates import format_date
 from markupsafe import Markup
 
@@ -88,6 +89,23 @@ class Renderer:
         self.model = model
         self.dirs = theme_dirs(templates)
         self.env = make_environment(self.dirs)
+        self._digests: dict[str, str] = {}
+
+    def template_digest(self, name: str) -> str:
+        """Hash of a template and every template it extends, imports or includes: a page
+        needs rendering again only when one of those changed."""
+        if name not in self._digests:
+            self._digests[name] = ""  # a template that includes itself ends here
+            try:
+                source, _, _ = self.env.loader.get_source(self.env, name)
+                names = sorted(n for n in meta.find_referenced_templates(self.env.parse(source)) if n)
+            except Exception as exc:
+                raise ContentErrors([template_error(exc, self.dirs)]) from None
+            digest = hashlib.sha1(source.encode())
+            for other in names:
+                digest.update(self.template_digest(other).encode())
+            self._digests[name] = digest.hexdigest()
+        return self._digests[name]
 
     def render(self, page: Page) -> bytes:
         root = self.model.config.base_path if page.path == "404.html" else root_of(page.path)

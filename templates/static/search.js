@@ -193,7 +193,7 @@ if (typeof document !== "undefined") document.addEventListener("DOMContentLoaded
           var f = index.filters[id];
           return (w === null || f[0].indexOf(w) >= 0) && (s === null || f[1] === s);
         });
-        found.sort(function (a, b) { return (score[b] - score[a]) || (a - b); });
+        found.sort(function (a, b) { return (score[b] - score[a]) || (b - a); });  // then newest first
         show(mine, found, input.value.trim(), index.meta.chunk);
       });
     }).catch(function () {

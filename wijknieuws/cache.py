@@ -1,0 +1,80 @@
+"""What a build keeps for the next one, next to --out in .wijknieuws-cache/ (safe to delete).
+
+Two files, so that a build with nothing to do reads only the small one:
+- <out>.state: a fingerprint of the inputs of the last good build, and for each output tree
+  (by its folder's inode: the live --out and its shadow copy swap places at every build)
+  what each file was made from and its hash;
+- <out>.pickle: parsed articles (valid while the program version, the registries and the
+  working directory, which error paths are relative to, stay the same) and the search index.
+A file that cannot be read, or was written by another version, is ignored, never trusted.
+"""
+from __future__ import annotations
+
+import os
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .search import SearchIndex
+
+FORMAT = f"wijknieuws-cache-2-{__version__}"
+
+
+@dataclass
+class Content:
+    namespace: str = ""
+    articles: dict = field(default_factory=dict)       # source -> loader.Cached
+    search: SearchIndex = field(default_factory=SearchIndex)
+
+
+@dataclass
+class State:
+    inputs: str = ""                                   # fingerprint of the inputs of the last good build
+    trees: dict = field(default_factory=dict)          # inode of a tree -> {path: (fingerprint, digest)}
+
+
+def _read(path: Path, kind: type):
+    try:
+        with open(path, "rb") as handle:
+            if handle.readline().decode().strip() != FORMAT:
+                return kind()
+            value = pickle.load(handle)
+    except Exception:  # missing, truncated, from another version: start afresh
+        return kind()
+    return value if isinstance(value, kind) else kind()
+
+
+def _write(path: Path, value) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    with open(temporary, "wb") as handle:
+        handle.write(FORMAT.encode() + b"\n")
+        pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(temporary, path)
+
+
+class BuildCache:
+    """In memory only (serve keeps one between builds), or backed by files (folder/name.*)."""
+
+    def __init__(self, folder: Path | None = None, name: str = "site"):
+        self._files = (folder / f"{name}.state", folder / f"{name}.pickle") if folder else None
+        self.state = _read(self._files[0], State) if self._files else State()
+        self._content: Content | None = None if self._files else Content()
+
+    @property
+    def content(self) -> Content:
+        if self._content is None:
+            self._content = _read(self._files[1], Content)
+        return self._content
+
+    def articles_for(self, namespace: str) -> dict:
+        if namespace != self.content.namespace:
+            self.content.namespace, self.content.articles = namespace, {}
+        return self.content.articles
+
+    def save(self) -> None:
+        if self._files:
+            if self._content is not None:
+                _write(self._files[1], self._content)
+            _write(self._files[0], self.state)
