@@ -55,7 +55,7 @@ def _write(path: Path, value) -> None:
 
 
 class BuildCache:
-    """In memory only (serve keeps one between builds), or backed by files (folder/name.*)."""
+    """Backed by files (folder/name.*), or in memory only (for `check`)."""
 
     def __init__(self, folder: Path | None = None, name: str = "site"):
         self._files = (folder / f"{name}.state", folder / f"{name}.pickle") if folder else None
@@ -73,8 +73,9 @@ class BuildCache:
             self.content.namespace, self.content.articles = namespace, {}
         return self.content.articles
 
-    def save(self) -> None:
+    def save(self, content: bool = True) -> None:
+        """Writes the state, and the parsed content unless told not to (serve writes it at exit)."""
         if self._files:
-            if self._content is not None:
+            if content and self._content is not None:
                 _write(self._files[1], self._content)
             _write(self._files[0], self.state)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -11,7 +12,7 @@ from .errors import ContentErrors, UsageError
 from .pipeline import Options, build, load
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
-COMMANDS = ("build", "check", "new", "newsletter")
+COMMANDS = ("build", "serve", "check", "new", "newsletter")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -34,7 +35,7 @@ def _build_options(parser: argparse.ArgumentParser) -> None:
                         help="the output folder, replaced as a whole by each build (default: site)")
     parser.add_argument("--drafts", action="store_true", help="include articles with 'draft: true'")
     parser.add_argument("--base-url", metavar="URL", help="override base_url from site.yml")
-    parser.add_argument("--jobs", type=int, default=1, metavar="N", help="render with N processes")
+    parser.add_argument("--jobs", type=int, metavar="N", help="processes to parse and render with (default: all cores)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only errors")
 
 
@@ -46,6 +47,13 @@ def make_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     _build_options(commands.add_parser("build", help="build the site (the default command)",
                                        description="Build the site from the content folder into --out."))
+    server = commands.add_parser("serve", help="build, serve the site and rebuild it on every save", description=(
+        "Build the site, serve --out with live reload and rebuild on every save in the content or "
+        "templates folder. While the content has errors, every page lists them and --out is unchanged."))
+    server.add_argument("--host", default="127.0.0.1",
+                        help="the address to listen on (default: 127.0.0.1, only this computer)")
+    server.add_argument("--port", type=int, default=8000, help="the port to listen on (default: 8000)")
+    _build_options(server)
     _content_option(commands.add_parser("check", help="validate all content and write nothing",
                                         description="Validate all content (drafts too) and write nothing."))
     new = commands.add_parser("new", help="start a new article", description=(
@@ -79,37 +87,66 @@ def _require_folder(path: Path, what: str) -> None:
         raise UsageError(f"{what} folder '{path}' does not exist")
 
 
-def cmd_build(args) -> int:
+def _progress(args):
+    """A progress bar on a terminal, for builds that take longer than a moment; else nothing."""
+    if args.quiet or not sys.stderr.isatty():
+        return lambda items, total: items
+    from tqdm import tqdm
+
+    return lambda items, total: tqdm(items, total=total, unit="chunk", desc="rendering", leave=False,
+                                     delay=0.5, file=sys.stderr)
+
+
+def _options(args) -> Options:
+    """The build options of `build` and `serve`, checked."""
     _require_folder(args.content, "content")
     if args.templates is not None:
         _require_folder(args.templates, "templates")
-    if args.jobs < 1:
+    if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
-    options = Options(content=args.content, out=args.out, templates=args.templates, drafts=args.drafts,
-                      base_url=args.base_url, jobs=args.jobs)
+    return Options(content=args.content, out=args.out, templates=args.templates, drafts=args.drafts,
+                   base_url=args.base_url, jobs=args.jobs or os.cpu_count() or 1)
+
+
+def cmd_build(args) -> int:
+    options = _options(args)
     try:
-        result = build(options)
+        result = build(options, progress=_progress(args))
     except ContentErrors as exc:
         _report(exc.errors)
         print(f"{len(exc.errors)} error(s); nothing written, '{args.out}' is unchanged.", file=sys.stderr)
         return EXIT_CONTENT
     _report(f"{w.path}:{w.line}: warning: {w.message}" for w in result.warnings)
-    if not args.quiet:
-        print(f"Built {len(result.model.articles)} articles: {result.written} files in "
-              f"'{args.out}' in {result.seconds:.2f} s.")
+    if args.quiet:
+        return EXIT_OK
+    if result.articles < 0:
+        print(f"Nothing changed: '{args.out}' is up to date ({result.pages} files, {result.seconds:.2f} s).")
+    else:
+        print(f"Built {result.articles} articles into '{args.out}': {result.written} files written, "
+              f"{result.pages - result.written} unchanged, in {result.seconds:.2f} s.")
+    return EXIT_OK
+
+
+def cmd_serve(args) -> int:
+    from .serve import serve
+
+    if not 0 < args.port < 65536:
+        raise UsageError("--port must be between 1 and 65535")
+    serve(_options(args),
+          args.host, args.port, quiet=args.quiet)
     return EXIT_OK
 
 
 def cmd_check(args) -> int:
     _require_folder(args.content, "content")
     try:
-        model, problems = load(Options(content=args.content, drafts=True))
+        loading = load(Options(content=args.content, drafts=True, jobs=os.cpu_count() or 1))
     except ContentErrors as exc:
         _report(exc.errors)
         print(f"{len(exc.errors)} error(s).", file=sys.stderr)
         return EXIT_CONTENT
-    _report(f"{w.path}:{w.line}: warning: {w.message}" for w in problems.warnings)
-    print(f"{len(model.articles)} articles, no errors.", file=sys.stderr)
+    _report(f"{w.path}:{w.line}: warning: {w.message}" for w in loading.problems.warnings)
+    print(f"{len(loading.model.articles)} articles, no errors.", file=sys.stderr)
     return EXIT_OK
 
 
@@ -144,7 +181,8 @@ def main(argv: list[str] | None = None) -> int:
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
         argv.insert(0, "build")
     args = make_parser().parse_args(argv)
-    handler = {"build": cmd_build, "check": cmd_check, "new": cmd_new, "newsletter": cmd_newsletter}[args.command]
+    handler = {"build": cmd_build, "serve": cmd_serve, "check": cmd_check, "new": cmd_new,
+               "newsletter": cmd_newsletter}[args.command]
     try:
         return handler(args)
     except UsageError as exc:

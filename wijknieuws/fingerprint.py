@@ -13,37 +13,45 @@ from pathlib import Path
 
 from .content import Article
 
-_PLAIN = (str, int, float, bool, type(None), date, datetime)
+_PLAIN = frozenset({str, int, float, bool, type(None), date, datetime})
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(kind: type) -> tuple[str, ...]:
+    names = _FIELDS.get(kind)
+    if names is None:
+        if not dataclasses.is_dataclass(kind):
+            raise TypeError(f"cannot fingerprint {kind.__name__} in a page context")
+        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind))
+    return names
 
 
 class Fingerprints:
     def __init__(self, salt: str):
         self.salt = salt.encode()
         # Immutable values shared by many pages (articles, a listing's page folders) are
-        # hashed once per build, by identity.
+        # hashed once per build, by identity; the memo keeps them alive so ids stay unique.
         self._memo: dict[int, tuple[object, bytes]] = {}
 
     def _digest(self, value) -> bytes:
-        if isinstance(value, _PLAIN):
+        kind = type(value)
+        if kind in _PLAIN:
             return repr(value).encode()
-        key = id(value)
-        found = self._memo.get(key)
+        found = self._memo.get(id(value))
         if found is not None:
             return found[1]
-        if isinstance(value, Article):
+        if kind is Article:
             digest = hashlib.sha1(pickle.dumps(value, protocol=5)).digest()
-        elif isinstance(value, (list, tuple)):
-            digest = hashlib.sha1(b"[" + b",".join(self._digest(item) for item in value)).digest()
-        elif isinstance(value, dict):
+        elif kind is tuple or kind is list:
+            digest = hashlib.sha1(b"[" + b",".join([self._digest(item) for item in value])).digest()
+        elif kind is dict:
             digest = hashlib.sha1(b"{" + b",".join(
-                key.encode() + b":" + self._digest(value[key]) for key in sorted(value))).digest()
-        elif dataclasses.is_dataclass(value):
-            digest = hashlib.sha1(type(value).__name__.encode() + self._digest(
-                [getattr(value, f.name) for f in dataclasses.fields(value)])).digest()
+                [key.encode() + b":" + self._digest(value[key]) for key in sorted(value)])).digest()
         else:
-            raise TypeError(f"cannot fingerprint {type(value).__name__} in a page context")
-        if isinstance(value, (tuple, Article)) or dataclasses.is_dataclass(value):
-            self._memo[key] = (value, digest)  # keeps the value alive, so its id stays its own
+            digest = hashlib.sha1(kind.__name__.encode() + b"(" + b",".join(
+                [self._digest(getattr(value, name)) for name in _field_names(kind)])).digest()
+        if kind is not list and kind is not dict:
+            self._memo[id(value)] = (value, digest)
         return digest
 
     def page(self, path: str, template: str, context: dict) -> str:

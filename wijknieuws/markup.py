@@ -20,7 +20,6 @@ from markdown.treeprocessors import Treeprocessor
 ROOT = "__wn_root__/"
 # A link to another article's Markdown file; the model replaces it once slugs are known.
 ARTICLE_LINK = ROOT + "__wn_md__/"
-ARTICLE_LINK_RE = re.compile(re.escape(ARTICLE_LINK) + r"([^\"'#?]+)")
 
 SAFE_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd", "del",

@@ -6,13 +6,14 @@ as links inside the articles, so the articles stay simple immutable records.
 from __future__ import annotations
 
 import dataclasses
+import heapq
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
 from .content import OPEN_STATUSES, Article, Tag
 from .errors import Problems, suggest
-from .markup import ARTICLE_LINK_RE, ROOT
+from .markup import ARTICLE_LINK, ROOT
 from .registry import Dossier, Registries, SiteConfig, Wethouder, Wijk
 
 RELATED_COUNT = 4
@@ -97,10 +98,13 @@ def _link_articles(articles: list[Article], content: Path, drafts: bool, problem
             if slug not in by_slug:
                 problems.error(content / article.source, line_key,
                                f"related article '{slug}' does not exist{suggest(slug, by_slug)}")
-        if article.article_links:
-            html = ARTICLE_LINK_RE.sub(
-                lambda m: ROOT + "nieuws/" + (by_source[m.group(1)].slug if m.group(1) in by_source else "") + "/",
-                article.body_html)
+        html = article.body_html
+        for target, _ in article.article_links:
+            if target in by_source:  # plain replaces: a regular expression over every body is slow
+                slug = by_source[target].slug
+                for end in ('"', "#"):
+                    html = html.replace(ARTICLE_LINK + target + end, f"{ROOT}nieuws/{slug}/{end}")
+        if html is not article.body_html:
             article = dataclasses.replace(article, body_html=html)
         linked.append(article)
     return linked
@@ -118,27 +122,29 @@ def _groups(article: Article) -> list[tuple[str, int]]:
 
 def _related(articles: tuple[Article, ...], by_slug: dict[str, Article]) -> dict[str, tuple[Article, ...]]:
     """Explicit `related` first, then the nearest articles that share the most with this one."""
+    groups = {a.slug: _groups(a) for a in articles}
     members = defaultdict(list)
     for article in articles:
-        for group, _ in _groups(article):
-            members[group].append(article)
-    position = {(group, a.slug): i for group, items in members.items() for i, a in enumerate(items)}
+        for group, _ in groups[article.slug]:
+            members[group].append(article.slug)
+    position = {(group, slug): i for group, slugs in members.items() for i, slug in enumerate(slugs)}
+    moment = {a.slug: a.date.timestamp() for a in articles}
     related = {}
     for article in articles:
-        chosen = [by_slug[s] for s in article.related if s in by_slug and s != article.slug]
-        scores: Counter = Counter()
-        for group, weight in _groups(article):
-            items, at = members[group], position[(group, article.slug)]
-            for other in items[max(0, at - RELATED_WINDOW): at + RELATED_WINDOW + 1]:
-                if other is not article:
-                    scores[other.slug] += weight
-        ranked = sorted(scores, key=lambda s: (-scores[s], abs((by_slug[s].date - article.date).total_seconds()), s))
-        for slug in ranked:
-            if len(chosen) >= RELATED_COUNT:
-                break
-            if by_slug[slug] not in chosen:
-                chosen.append(by_slug[slug])
-        related[article.slug] = tuple(chosen)
+        own = article.slug
+        chosen = [s for s in dict.fromkeys(article.related) if s in by_slug and s != own]
+        scores: dict[str, int] = {}
+        for group, weight in groups[own]:
+            slugs, at = members[group], position[(group, own)]
+            for other in slugs[max(0, at - RELATED_WINDOW): at + RELATED_WINDOW + 1]:
+                scores[other] = scores.get(other, 0) + weight
+        scores.pop(own, None)
+        for slug in chosen:
+            scores.pop(slug, None)
+        when = moment[own]
+        ranked = heapq.nsmallest(RELATED_COUNT - len(chosen),
+                                 ((-score, abs(moment[slug] - when), slug) for slug, score in scores.items()))
+        related[own] = tuple(by_slug[s] for s in chosen + [slug for _, _, slug in ranked])
     return related
 
 

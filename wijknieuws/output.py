@@ -67,7 +67,7 @@ class SiteWriter:
     """Brings the shadow copy up to date file by file, then swaps it in (commit)."""
 
     def __init__(self, out: Path, shadow: Path, trees: dict):
-        self.out, self.shadow, self.trees = out, shadow, trees
+        self.out, self.shadow = out, shadow
         self.dirty = shadow.with_name(shadow.name + ".dirty")
         self.live: dict = trees.get(inode(out), {}) if out.is_dir() else {}
         self.manifest: dict[str, tuple[str, str]] = {}
@@ -92,28 +92,35 @@ class SiteWriter:
             self._dirs.add(target.parent)
         return target
 
+    def _link_live(self, path: str, target: Path) -> bool:
+        try:
+            os.link(self.out / path, target)
+        except FileNotFoundError:
+            return False
+        except OSError:  # no hard links on this file system
+            shutil.copyfile(self.out / path, target)
+        return True
+
     def keep(self, path: str, fingerprint: str, digest: str) -> bool:
         """The live file is still right: let the shadow have it too. False if it is gone."""
         if self.old.get(path, (None, None))[1] != digest:
             target = self._target(path)
             target.unlink(missing_ok=True)  # never write through a link into the live site
-            try:
-                os.link(self.out / path, target)
-            except FileNotFoundError:
+            if not self._link_live(path, target):
                 return False
-            except OSError:  # no hard links on this file system
-                shutil.copyfile(self.out / path, target)
         self.manifest[path] = (fingerprint, digest)
         return True
 
     def put(self, path: str, data: bytes) -> str:
-        """Writes data unless the shadow has these bytes already; returns their digest."""
+        """Gives the shadow these bytes, writing them only when neither tree has them already;
+        returns their digest."""
         digest = digest_of(data)
         if self.old.get(path, (None, None))[1] != digest:
             target = self._target(path)
             target.unlink(missing_ok=True)
-            target.write_bytes(data)
-            self.written += 1
+            if self.live.get(path, (None, None))[1] != digest or not self._link_live(path, target):
+                target.write_bytes(data)
+                self.written += 1
         return digest
 
     def record(self, path: str, fingerprint: str, digest: str) -> None:
@@ -132,12 +139,12 @@ class SiteWriter:
                     break
                 parent.rmdir()
 
-    def commit(self) -> None:
+    def commit(self) -> dict:
+        """Swaps the shadow in; returns what is now known of the trees, by inode."""
         self._remove_stale()
+        trees = {}
         if not self.out.exists():
             self.shadow.rename(self.out)
-            self.trees.clear()
-            self.trees[inode(self.out)] = self.manifest
         else:
             if not exchange(self.shadow, self.out):
                 # No atomic exchange here: keep the moment without an --out as short as can be.
@@ -145,8 +152,8 @@ class SiteWriter:
                 self.shadow.rename(aside)
                 self.out.rename(self.shadow)
                 aside.rename(self.out)
-            self.trees.clear()
-            self.trees[inode(self.out)] = self.manifest
             if self.live:  # the previous site, now the shadow, is known file by file
-                self.trees[inode(self.shadow)] = self.live
+                trees[inode(self.shadow)] = self.live
+        trees[inode(self.out)] = self.manifest
         self.dirty.unlink(missing_ok=True)
+        return trees

@@ -65,6 +65,10 @@ def cache_folder(options: Options) -> Path:
     return options.out.parent / CACHE_FOLDER
 
 
+def open_cache(options: Options) -> BuildCache:
+    return BuildCache(cache_folder(options), options.out.name)
+
+
 def _registries(options: Options, problems: Problems) -> Registries:
     registries = load_registries(options.content, problems)
     if options.base_url:
@@ -147,13 +151,14 @@ def _extra_files(model: SiteModel, loading: Loading, options: Options, renderer:
 
 
 def build(options: Options, *, cache: BuildCache | None = None, progress=lambda items, total: items) -> Result:
-    """One build. Pass a cache to keep it in memory between builds (serve); otherwise it is
-    read from and saved to .wijknieuws-cache/ beside --out."""
+    """One build. The cache lives in .wijknieuws-cache/ beside --out; a caller that builds again
+    and again (serve) passes its own, to keep parsed content in memory and save it at the end."""
     started = time.perf_counter()
     dirs = theme_dirs(options.templates)
     check_out_folder(options.out, [options.content, *dirs])
-    if cache is None:
-        cache = BuildCache(cache_folder(options), options.out.name)
+    own_cache = cache is None
+    if own_cache:
+        cache = open_cache(options)
     inputs = _inputs(options, dirs)
     if _unchanged_site(options, cache, inputs):
         pages = len(cache.state.trees[inode(options.out)])
@@ -178,9 +183,13 @@ def build(options: Options, *, cache: BuildCache | None = None, progress=lambda 
             written[rel] = data  # a later file of the same name (a theme override) wins
         for rel, data in written.items():
             writer.write(rel, data)
-        writer.commit()
+        # Until the swap is done and recorded, nothing is known of either tree: a build killed
+        # in between then finds no manifest to trust and renders everything.
+        cache.state.trees, cache.state.inputs = {}, ""
+        cache.save(content=False)
+        cache.state.trees = writer.commit()
         cache.state.inputs = inputs
     finally:
-        cache.save()  # parsed articles are worth keeping even when the build failed
+        cache.save(content=own_cache)  # parsed articles are worth keeping even when the build failed
     return Result(len(model.articles), loading.problems.warnings, len(writer.manifest), writer.written,
                   time.perf_counter() - started)

@@ -97,8 +97,9 @@ class Renderer:
         if name not in self._digests:
             self._digests[name] = ""  # a template that includes itself ends here
             try:
-                source, _, _ = self.env.loader.get_source(self.env, name)
-                names = sorted(n for n in meta.find_referenced_templates(self.env.parse(source)) if n)
+                source, filename, _ = self.env.loader.get_source(self.env, name)
+                parsed = self.env.parse(source, name, filename)  # errors then name the file and line
+                names = sorted(n for n in meta.find_referenced_templates(parsed) if n)
             except Exception as exc:
                 raise ContentErrors([template_error(exc, self.dirs)]) from None
             digest = hashlib.sha1(source.encode())

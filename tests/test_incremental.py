@@ -1,0 +1,109 @@
+"""Property: however the content changes between builds, an incremental build gives exactly
+the site a full build from scratch gives (same files, same bytes), and writes only what changed."""
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import tree_bytes, write_content
+from wijknieuws.cli import main
+
+WIJKEN = ["Rokkeveen", "Oosterheem", "De Leyens"]
+TEXTS = ["De raad besluit.", "Zie ook [het memo](memo.md).", "Een **nieuwe** fietsroute.", "Bibliotheken blijven open."]
+
+
+def article(title: str, day: int, wijk: str, text: str, status: str | None) -> str:
+    lines = [f"title: {title}", f"date: 2021-03-{day:02d}", f"wijk: {wijk}", "tags: [inzet]"]
+    if status:
+        lines += ["type: besluit", f"status: {status}", "dossier: huizen-van-de-wijk"]
+    return "---\n" + "\n".join(lines) + "\n---\n\n" + text + "\n"
+
+
+names = st.sampled_from(["a", "b", "c", "d", "memo"])
+new_article = st.builds(article, st.sampled_from(["Nieuw bericht", "Raad praat mee", "Wijk krijgt park"]),
+                        st.integers(1, 28), st.sampled_from(WIJKEN), st.sampled_from(TEXTS),
+                        st.sampled_from([None, "voorgenomen", "uitgevoerd"]))
+steps = st.lists(st.one_of(
+    st.tuples(st.just("write"), names, new_article),
+    st.tuples(st.just("delete"), names, st.none()),
+    st.tuples(st.just("rename"), names, names),
+    st.tuples(st.just("template"), st.none(), st.sampled_from(["Onderwerpen", "Thema's"])),
+), min_size=1, max_size=4)
+
+
+def build(folder: Path, out: str) -> int:
+    cwd = os.getcwd()
+    os.chdir(folder)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            return main(["build", "--out", out, "--templates", "thema", "--jobs", "1"])
+    finally:
+        os.chdir(cwd)
+
+
+def apply(content: Path, theme: Path, step) -> None:
+    kind, name, value = step
+    path = content / f"2021/{name}.md"
+    if kind == "write":
+        path.write_text(value, encoding="utf-8")
+    elif kind == "delete" and path.exists():
+        path.unlink()
+    elif kind == "rename" and path.exists() and name != value:
+        path.rename(content / f"2021/{value}.md")
+    elif kind == "template":
+        (theme / "tags.html").write_text('{% extends "base.html" %}{% block content %}<h1>' + value +
+                                         "</h1>{% endblock %}", encoding="utf-8")
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(first=st.lists(new_article, min_size=2, max_size=4), changes=steps)
+def test_incremental_build_equals_full_build(first, changes):
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        content = write_content(folder, {f"2021/{n}.md": text for n, text in zip("abcd", first)})
+        theme = folder / "thema"
+        theme.mkdir()
+        assert build(folder, "site") in (0, 1)
+        for step in changes:
+            apply(content, theme, step)
+            incremental = build(folder, "site")
+            shutil.rmtree(folder / "full", ignore_errors=True)
+            shutil.rmtree(folder / ".wijknieuws-cache" / "full.shadow", ignore_errors=True)
+            for stale in (folder / ".wijknieuws-cache").glob("full.*"):
+                stale.unlink() if stale.is_file() else shutil.rmtree(stale)
+            full = build(folder, "full")
+            assert incremental == full
+            if full == 0:
+                assert tree_bytes(folder / "site") == tree_bytes(folder / "full")
+
+
+def test_an_edit_rewrites_only_the_pages_that_show_it(cli, content, tmp_path):
+    assert cli("build").code == 0
+    site = tmp_path / "site"
+    before = {p: p.stat().st_ino for p in site.rglob("*") if p.is_file()}
+    memo = content / "2019/fiets.md"
+    memo.write_text(memo.read_text(encoding="utf-8").replace("door de wijk", "door het park"), encoding="utf-8")
+    result = cli("build")
+    assert result.code == 0
+    after = {p: p.stat().st_ino for p in site.rglob("*") if p.is_file()}
+    changed = sorted(p.relative_to(site).as_posix() for p in after if before.get(p) != after[p])
+    # the article itself, the listings showing its summary, its feeds, data and search files
+    assert "nieuws/fiets/index.html" in changed
+    assert "nieuws/vlieger/index.html" not in changed
+    assert "wijk/rokkeveen/index.html" not in changed  # fiets is in Oosterheem
+    assert "static/style.css" not in changed
+    assert "written" in result.out and "unchanged" in result.out
+
+
+def test_no_change_build_does_nothing(cli, content, tmp_path):
+    assert cli("build").code == 0
+    result = cli("build")
+    assert result.code == 0
+    assert result.out.startswith("Nothing changed")
