@@ -6,7 +6,6 @@ as links inside the articles, so the articles stay simple immutable records.
 from __future__ import annotations
 
 import dataclasses
-import heapq
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -142,9 +141,8 @@ def _related(articles: tuple[Article, ...], by_slug: dict[str, Article]) -> dict
         for slug in chosen:
             scores.pop(slug, None)
         when = moment[own]
-        ranked = heapq.nsmallest(RELATED_COUNT - len(chosen),
-                                 ((-score, abs(moment[slug] - when), slug) for slug, score in scores.items()))
-        related[own] = tuple(by_slug[s] for s in chosen + [slug for _, _, slug in ranked])
+        ranked = sorted([(-score, abs(moment[slug] - when), slug) for slug, score in scores.items()])
+        related[own] = tuple(by_slug[s] for s in chosen + [slug for _, _, slug in ranked[:RELATED_COUNT - len(chosen)]])
     return related
 
 

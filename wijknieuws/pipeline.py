@@ -167,7 +167,7 @@ def build(options: Options, *, cache: BuildCache | None = None, progress=lambda 
     try:
         loading = load(options, cache)
         model = loading.model
-        renderer = Renderer(model, options.templates)
+        renderer = Renderer(model, options.templates, cache_folder(options) / "templates")
         pages = site_pages(model)
         writer = SiteWriter(options.out, cache_folder(options) / f"{options.out.name}.shadow", cache.state.trees)
         fingerprints = Fingerprints(repr(model.config))

@@ -61,10 +61,17 @@ def _body(context, article) -> Markup:
     return Markup(article.body_html.replace(ROOT, context["root"]))
 
 
-def make_environment(dirs: list[Path]) -> jinja2.Environment:
+def make_environment(dirs: list[Path], compiled: Path | None = None) -> jinja2.Environment:
+    """The theme's environment; with `compiled`, compiled templates are kept there between runs
+    (Jinja2 checks each against its source, so an edited template is compiled again)."""
+    bytecode = None
+    if compiled is not None:
+        compiled.mkdir(parents=True, exist_ok=True)
+        bytecode = jinja2.FileSystemBytecodeCache(str(compiled))
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d)) for d in dirs]),
-        autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+        autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        bytecode_cache=bytecode)
     env.filters.update(url=_url, body=_body, datum=_datum, maand=dutch_month, iso=lambda d: d.isoformat())
     env.globals.update(type_label=TYPE_LABEL, status_meaning=STATUS_MEANING)
     return env
@@ -85,10 +92,10 @@ def template_error(exc: BaseException, dirs: list[Path]) -> ContentError:
 
 
 class Renderer:
-    def __init__(self, model: SiteModel, templates: Path | None):
+    def __init__(self, model: SiteModel, templates: Path | None, compiled: Path | None = None):
         self.model = model
         self.dirs = theme_dirs(templates)
-        self.env = make_environment(self.dirs)
+        self.env = make_environment(self.dirs, compiled)
         self._digests: dict[str, str] = {}
 
     def template_digest(self, name: str) -> str:
