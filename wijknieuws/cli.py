@@ -36,7 +36,9 @@ def _build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--drafts", action="store_true", help="include articles with 'draft: true'")
     parser.add_argument("--base-url", metavar="URL", help="override base_url from site.yml")
     parser.add_argument("--jobs", type=int, metavar="N", help="processes to parse and render with (default: all cores)")
-    parser.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    loudness = parser.add_mutually_exclusive_group()
+    loudness.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    loudness.add_argument("-v", "--verbose", action="store_true", help="also print the time of each step")
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -124,6 +126,9 @@ def cmd_build(args) -> int:
     else:
         print(f"Built {result.articles} articles into '{args.out}': {result.written} files written, "
               f"{result.pages - result.written} unchanged, in {result.seconds:.2f} s.")
+    if args.verbose:
+        for step, seconds in result.laps:
+            print(f"  {seconds:6.2f} s  {step}")
     return EXIT_OK
 
 

@@ -52,6 +52,7 @@ class Result:
     pages: int        # files in the site
     written: int      # of which written by this build (the rest kept their bytes)
     seconds: float
+    laps: list        # (step, seconds)
 
 
 @dataclass(frozen=True)
@@ -150,10 +151,39 @@ def _extra_files(model: SiteModel, loading: Loading, options: Options, renderer:
         yield rel, (options.content / rel).read_bytes()
 
 
+def _stale_pages(pages: list[Page], renderer: Renderer, writer: SiteWriter, salt: str) -> list[tuple[Page, str]]:
+    """The pages that must be rendered; the shadow gets the live copy of every other one."""
+    fingerprints = Fingerprints(salt)
+    todo = []
+    for page in pages:
+        fingerprint = fingerprints.page(page.path, renderer.template_digest(page.template), page.context)
+        digest = writer.live_digest(page.path, fingerprint)
+        if digest is None or not writer.keep(page.path, fingerprint, digest):
+            todo.append((page, fingerprint))
+    return todo
+
+
+class _Laps:
+    """Time per step, for --verbose and for knowing where a build spends it."""
+
+    def __init__(self):
+        self.started = self._last = time.perf_counter()
+        self.laps: list[tuple[str, float]] = []
+
+    def __call__(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps.append((name, now - self._last))
+        self._last = now
+
+    @property
+    def total(self) -> float:
+        return time.perf_counter() - self.started
+
+
 def build(options: Options, *, cache: BuildCache | None = None, progress=lambda items, total: items) -> Result:
     """One build. The cache lives in .wijknieuws-cache/ beside --out; a caller that builds again
     and again (serve) passes its own, to keep parsed content in memory and save it at the end."""
-    started = time.perf_counter()
+    lap = _Laps()
     dirs = theme_dirs(options.templates)
     check_out_folder(options.out, [options.content, *dirs])
     own_cache = cache is None
@@ -161,28 +191,23 @@ def build(options: Options, *, cache: BuildCache | None = None, progress=lambda 
         cache = open_cache(options)
     inputs = _inputs(options, dirs)
     if _unchanged_site(options, cache, inputs):
-        pages = len(cache.state.trees[inode(options.out)])
-        return Result(-1, [], pages, 0, time.perf_counter() - started)
-
+        lap("nothing changed")
+        return Result(-1, [], len(cache.state.trees[inode(options.out)]), 0, lap.total, lap.laps)
     try:
         loading = load(options, cache)
         model = loading.model
+        lap("load and check content")
         renderer = Renderer(model, options.templates, cache_folder(options) / "templates")
         pages = site_pages(model)
         writer = SiteWriter(options.out, cache_folder(options) / f"{options.out.name}.shadow", cache.state.trees)
-        fingerprints = Fingerprints(repr(model.config))
-        todo = []
-        for page in pages:
-            fingerprint = fingerprints.page(page.path, renderer.template_digest(page.template), page.context)
-            digest = writer.live_digest(page.path, fingerprint)
-            if digest is None or not writer.keep(page.path, fingerprint, digest):
-                todo.append((page, fingerprint))
+        todo = _stale_pages(pages, renderer, writer, repr(model.config))
+        lap(f"find changed pages ({len(todo)} of {len(pages)})")
         _render(todo, renderer, writer, options.jobs, progress)
-        written = {}
-        for rel, data in _extra_files(model, loading, options, renderer, pages, cache.content.search):
-            written[rel] = data  # a later file of the same name (a theme override) wins
-        for rel, data in written.items():
+        lap("render pages")
+        files = dict(_extra_files(model, loading, options, renderer, pages, cache.content.search))
+        for rel, data in files.items():  # dict: a later file of one name (a theme override) wins
             writer.write(rel, data)
+        lap("feeds, data, search, newsletter, files")
         # Until the swap is done and recorded, nothing is known of either tree: a build killed
         # in between then finds no manifest to trust and renders everything.
         cache.state.trees, cache.state.inputs = {}, ""
@@ -191,5 +216,6 @@ def build(options: Options, *, cache: BuildCache | None = None, progress=lambda 
         cache.state.inputs = inputs
     finally:
         cache.save(content=own_cache)  # parsed articles are worth keeping even when the build failed
+    lap("swap in and save cache")
     return Result(len(model.articles), loading.problems.warnings, len(writer.manifest), writer.written,
-                  time.perf_counter() - started)
+                  lap.total, lap.laps)

@@ -23,10 +23,14 @@ van veel voor was wat we wel werd wie wij wil worden wordt zal ze zich zij zijn 
 _STEMMER = snowballstemmer.stemmer("dutch_porter")
 
 
+_COMBINING = re.compile("[\u0300-\u036f]")
+
+
 def fold(text: str) -> str:
-    """Lower case without accents, as the browser does it: NFKD, then drop combining marks."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    """Lower case without accents, exactly as the browser does it: NFKD, then drop the
+    combining marks U+0300-U+036F."""
+    text = text.lower()
+    return text if text.isascii() else _COMBINING.sub("", unicodedata.normalize("NFKD", text))
 
 
 @lru_cache(maxsize=200_000)
