@@ -1,7 +1,15 @@
-"""Atom 1.0 feeds (RFC 4287): the whole site, and per wijk, wethouder and dossier."""
+"""Atom 1.0 feeds (RFC 4287): the whole site, and per wijk, wethouder and dossier.
+
+Every URL in a feed is absolute (a feed reader shows entries away from the site), and a feed
+is a pure function of the model: ids are the articles' URLs and `updated` is the newest entry's
+date, so an unchanged site gives the same bytes.
+"""
 from __future__ import annotations
 
 import html
+import re
+from datetime import datetime, timezone
+from urllib.parse import quote, urljoin
 from xml.etree import ElementTree as ET
 
 from .content import Article
@@ -11,45 +19,83 @@ from .model import SiteModel
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_SIZE = 20
+EMPTY_UPDATED = "2000-01-01T00:00:00Z"  # a feed without entries still needs a fixed `updated`
+
+# Characters XML 1.0 does not allow at all; a stray one would make the whole feed unreadable.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# A start tag of sanitised HTML (nh3 escapes '<' and '>' inside attribute values), and its URL attributes.
+_TAG = re.compile(r"<[a-zA-Z][^<>]*>")
+_URL_ATTR = re.compile(r'(\s(?:href|src|cite)=")([^"]*)(")')
+
+
+def rfc3339(moment: datetime) -> str:
+    """An RFC 3339 date-time. Offsets with seconds (Amsterdam before 1937) are not allowed: use UTC."""
+    offset = moment.utcoffset()
+    if offset is None or offset.seconds % 60 or offset.microseconds:
+        moment = moment.astimezone(timezone.utc) if offset is not None else moment.replace(tzinfo=timezone.utc)
+        return moment.isoformat().replace("+00:00", "Z")
+    return moment.isoformat()
+
+
+def _xml(text: str) -> str:
+    return _NOT_XML.sub("", text)
 
 
 def _sub(parent, tag: str, text: str | None = None, **attrs) -> ET.Element:
-    element = ET.SubElement(parent, tag, attrs)
+    element = ET.SubElement(parent, tag, {k: _xml(v) for k, v in attrs.items()})
     if text is not None:
-        element.text = text
+        element.text = _xml(text)
     return element
 
 
+def absolute_urls(fragment: str, page_url: str) -> str:
+    """Every href/src/cite in sanitised HTML made absolute, resolved against the page it came from."""
+    def attr(match: re.Match) -> str:
+        url = urljoin(page_url, html.unescape(match[2]))
+        return match[1] + html.escape(url, quote=True) + match[3]
+
+    return _TAG.sub(lambda tag: _URL_ATTR.sub(attr, tag[0]), fragment)
+
+
 def absolute_body(article: Article, base_url: str) -> str:
-    return article.body_html.replace(ROOT, base_url)
+    """The article's body for use away from the site: internal links under base_url, all absolute."""
+    return absolute_urls(article.body_html.replace(ROOT, base_url), base_url + path_of(article))
+
+
+def _content(article: Article, base: str) -> str:
+    body = absolute_body(article, base)
+    if article.image:
+        src = html.escape(base + quote(article.image, safe="/"), quote=True)
+        caption = (f"<figcaption>{html.escape(article.image_caption)}</figcaption>"
+                   if article.image_caption else "")
+        body = f'<figure><img src="{src}" alt="{html.escape(article.image_alt)}">{caption}</figure>\n' + body
+    return body
 
 
 def _entry(feed: ET.Element, article: Article, model: SiteModel) -> None:
     base = model.config.base_url
     url = base + path_of(article)
+    date = rfc3339(article.date)
     entry = _sub(feed, "entry")
     _sub(entry, "id", url)
     _sub(entry, "title", article.title)
     _sub(entry, "link", rel="alternate", type="text/html", href=url)
-    _sub(entry, "published", article.date.isoformat())
-    _sub(entry, "updated", article.date.isoformat())
+    _sub(entry, "published", date)
+    _sub(entry, "updated", date)
     for name in [w.name for w in article.wethouders] or [model.config.title]:
         _sub(_sub(entry, "author"), "name", name)
     for wijk in article.wijken:
         _sub(entry, "category", term=wijk.slug, label=wijk.name, scheme=base + "wijk/")
     for tag in article.tags:
         _sub(entry, "category", term=tag.slug, label=tag.name, scheme=base + "tag/")
-    if article.summary:
-        _sub(entry, "summary", article.summary)
-    body = absolute_body(article, base)
-    if article.image:
-        body = f'<p><img src="{base}{article.image}" alt="{html.escape(article.image_alt)}"></p>\n' + body
-    _sub(entry, "content", body, type="html")
+    _sub(entry, "summary", article.summary or article.title)
+    _sub(entry, "content", _content(article, base), type="html")
 
 
 def atom(model: SiteModel, title: str, folder: str, articles: tuple[Article, ...]) -> bytes:
-    """One feed; its `updated` is the newest entry's date, so an unchanged site gives the same bytes."""
+    """One feed of the newest FEED_SIZE articles (given newest first); `updated` is the newest entry's."""
     base = model.config.base_url
+    shown = articles[:FEED_SIZE]
     feed = ET.Element("feed", xmlns=ATOM)
     feed.set("xml:lang", model.config.language)
     _sub(feed, "id", base + folder)
@@ -58,11 +104,10 @@ def atom(model: SiteModel, title: str, folder: str, articles: tuple[Article, ...
         _sub(feed, "subtitle", model.config.tagline)
     _sub(feed, "link", rel="self", type="application/atom+xml", href=f"{base}{folder}feed.xml")
     _sub(feed, "link", rel="alternate", type="text/html", href=base + folder)
-    newest = articles[0].date.isoformat() if articles else "2000-01-01T00:00:00+00:00"
-    _sub(feed, "updated", newest)
+    _sub(feed, "updated", rfc3339(shown[0].date) if shown else EMPTY_UPDATED)
     _sub(_sub(feed, "author"), "name", model.config.title)
     _sub(feed, "generator", "wijknieuws")
-    for article in articles[:FEED_SIZE]:
+    for article in shown:
         _entry(feed, article, model)
     ET.indent(feed)
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8") + b"\n"

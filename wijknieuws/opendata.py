@@ -1,23 +1,47 @@
-"""Open data: every published article's metadata and the registries as JSON, with a JSON Schema."""
+"""Open data: every published article's metadata and the registries as JSON, each with a JSON
+Schema (Draft 2020-12) beside it in data/, so a journalist can analyse decisions without scraping.
+
+artikelen.json is written compactly, one article per line (it grows with the site); the
+registries and schemas are small and indented for reading. Same model in, same bytes out.
+"""
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from dataclasses import asdict, fields
+from urllib.parse import quote
 
+from .content import STATUSES, TYPES
+from .feeds import rfc3339
 from .links import path_of
 from .model import SiteModel
+from .registry import SLUG_RE, Dossier, Wethouder, Wijk
+
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+# Patterns in the ECMA-262 subset every JSON Schema validator understands.
+SLUG = {"type": "string", "pattern": SLUG_RE.pattern}
+URL = {"type": "string", "format": "uri", "pattern": "^https?://[^\\s/?#]+/[^\\s]*$"}
+DATE_TIME = {"type": "string", "format": "date-time",
+             "pattern": "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$"}
+SLUGS = {"type": "array", "items": SLUG, "uniqueItems": True}
 
 
-def _json(data) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+def _pretty(data) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _lines(records: list[dict]) -> bytes:
+    """A JSON array without indentation, one record per line: small, and still diffable."""
+    rows = ",\n".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in records)
+    return f"[\n{rows}\n]\n".encode("utf-8") if records else b"[]\n"
 
 
 def article_records(model: SiteModel) -> list[dict]:
+    """Every published article, newest first; drafts never, not even in a --drafts preview."""
     base = model.config.base_url
     return [{
         "slug": a.slug,
         "title": a.title,
-        "date": a.date.isoformat(),
+        "date": rfc3339(a.date),
         "url": base + path_of(a),
         "wijken": [w.slug for w in a.wijken],
         "wethouders": [w.slug for w in a.wethouders],
@@ -26,58 +50,57 @@ def article_records(model: SiteModel) -> list[dict]:
         "dossier": a.dossier.slug if a.dossier else None,
         "tags": [t.slug for t in a.tags],
         "summary": a.summary,
-        "image": base + a.image if a.image else None,
-    } for a in model.articles]
+        "image": base + quote(a.image, safe="/") if a.image else None,
+    } for a in model.articles if not a.draft]
 
 
-_STRING_LIST = {"type": "array", "items": {"type": "string"}}
-ARTICLES_SCHEMA = {
-    "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "title": "Artikelen",
-    "description": "Every published article, newest first. Slugs refer to wijken.json, wethouders.json and dossiers.json.",
-    "type": "array",
-    "items": {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["slug", "title", "date", "url", "wijken", "wethouders", "type", "status", "dossier",
-                     "tags", "summary", "image"],
-        "properties": {
-            "slug": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"},
-            "title": {"type": "string", "minLength": 1},
-            "date": {"type": "string", "format": "date-time"},
-            "url": {"type": "string", "format": "uri"},
-            "wijken": dict(_STRING_LIST, minItems=1),
-            "wethouders": _STRING_LIST,
-            "type": {"enum": ["nieuws", "besluit", "memo", "raadsvragen", "raadsvoorstel"]},
-            "status": {"enum": [None, "voorgenomen", "aangenomen", "verworpen", "uitgesteld", "ingetrokken",
-                                "uitgevoerd"]},
-            "dossier": {"type": ["string", "null"]},
-            "tags": _STRING_LIST,
-            "summary": {"type": "string"},
-            "image": {"type": ["string", "null"], "format": "uri"},
-        },
-    },
-}
+def _schema(name: str, title: str, description: str, item: dict, base: str) -> dict:
+    return {"$schema": DRAFT, "$id": f"{base}data/{name}.schema.json", "title": title,
+            "description": description, "type": "array", "items": item}
 
 
-def _registry_schema(title: str, required: list[str], optional: list[str]) -> dict:
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": title,
-        "type": "array",
-        "items": {"type": "object", "additionalProperties": False, "required": required + ["url"],
-                  "properties": {k: {"type": "string"} for k in required + optional + ["url"]}},
+def articles_schema(base: str) -> dict:
+    properties = {
+        "slug": dict(SLUG, description="Unique; the article's page is nieuws/<slug>/."),
+        "title": {"type": "string", "minLength": 1},
+        "date": dict(DATE_TIME, description="Publication date-time (RFC 3339), Europe/Amsterdam offset."),
+        "url": dict(URL, description="The article's page."),
+        "wijken": dict(SLUGS, minItems=1, description="Slugs from wijken.json."),
+        "wethouders": dict(SLUGS, description="Slugs from wethouders.json."),
+        "type": {"enum": list(TYPES)},
+        "status": {"enum": [None, *STATUSES], "description": "null: not a decision."},
+        "dossier": {"anyOf": [SLUG, {"type": "null"}], "description": "A slug from dossiers.json, or null."},
+        "tags": dict(SLUGS, description="Tag slugs; the tag's page is tag/<slug>/."),
+        "summary": {"type": "string"},
+        "image": {"anyOf": [URL, {"type": "null"}]},
     }
+    item = {"type": "object", "additionalProperties": False, "required": list(properties),
+            "properties": properties}
+    return _schema("artikelen", "Artikelen",
+                   "Every published article, newest first. Slugs refer to wijken.json, wethouders.json "
+                   "and dossiers.json.", item, base)
+
+
+def registry_schema(name: str, kind: type, base: str) -> dict:
+    """Every field of the registry entry is always present ('' when not given), plus its page's url."""
+    names = [f.name for f in fields(kind)]
+    properties = {n: {"type": "string"} for n in names}
+    properties["slug"] = SLUG
+    label = "title" if "title" in properties else "name"
+    properties[label] = {"type": "string", "minLength": 1}
+    properties["url"] = URL
+    item = {"type": "object", "additionalProperties": False, "required": list(properties),
+            "properties": properties}
+    return _schema(name, name.capitalize(), f"The {name} registry ({name}.yml), by name.", item, base)
 
 
 def data_files(model: SiteModel) -> list[tuple[str, bytes]]:
     base = model.config.base_url
-    registries = (("wijken", model.wijken, ["slug", "name"], ["description"]),
-                  ("wethouders", model.wethouders, ["slug", "name"], ["party", "portfolio", "period"]),
-                  ("dossiers", model.dossiers, ["slug", "title"], ["description"]))
-    files = [("data/artikelen.json", _json(article_records(model))),
-             ("data/artikelen.schema.json", _json(ARTICLES_SCHEMA))]
-    for name, entries, required, optional in registries:
-        files.append((f"data/{name}.json", _json([dict(asdict(e), url=base + path_of(e)) for e in entries])))
-        files.append((f"data/{name}.schema.json", _json(_registry_schema(name.capitalize(), required, optional))))
+    files = [("data/artikelen.json", _lines(article_records(model))),
+             ("data/artikelen.schema.json", _pretty(articles_schema(base)))]
+    for name, kind, entries in (("wijken", Wijk, model.wijken), ("wethouders", Wethouder, model.wethouders),
+                                ("dossiers", Dossier, model.dossiers)):
+        records = [dict(asdict(e), url=base + path_of(e)) for e in entries]
+        files.append((f"data/{name}.json", _pretty(records)))
+        files.append((f"data/{name}.schema.json", _pretty(registry_schema(name, kind, base))))
     return files

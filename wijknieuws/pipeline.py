@@ -141,8 +141,9 @@ def _render(todo: list[tuple[Page, str]], renderer: Renderer, writer: SiteWriter
 def _extra_files(model: SiteModel, loading: Loading, options: Options, renderer: Renderer, pages: list[Page],
                  search: SearchIndex):
     terms = {item.article.source: item.terms for item in loading.loaded.values() if item.article}
-    yield from site_feeds(model) + data_files(model) + seo_files(model, pages)
-    yield from newsletter_files(model, options.content, renderer.env)
+    newsletter = newsletter_files(model, options.content, renderer.env)
+    yield from site_feeds(model) + data_files(model) + seo_files(model, pages, [rel for rel, _ in newsletter])
+    yield from newsletter
     yield from search.files(model, terms)
     for folder in reversed(renderer.dirs):  # theme static files; an override wins file by file
         for rel in scan(folder / "static"):

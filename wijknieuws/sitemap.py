@@ -1,12 +1,22 @@
-"""sitemap.xml and robots.txt, so search engines find every page."""
+"""sitemap.xml and robots.txt, so search engines find every page.
+
+The sitemap is built as text: with one line per page it stays fast for tens of thousands of
+pages, and escaping every value keeps it well-formed XML. Same pages in, same bytes out.
+"""
 from __future__ import annotations
 
-from xml.etree import ElementTree as ET
+import posixpath
+from collections.abc import Iterable
+from urllib.parse import quote
+from xml.sax.saxutils import escape
 
 from .model import SiteModel
 from .pages import Page
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+NOT_PAGES = ("404.html",)          # served for missing pages; not a page to index
+EMAIL = "nieuwsbrief.html"         # the e-mail body of a newsletter edition, not a page
+MAX_URLS = 50_000                  # per sitemap file, by the protocol (sitemaps.org)
 
 
 def _lastmod(page: Page, model: SiteModel) -> str | None:
@@ -19,24 +29,64 @@ def _lastmod(page: Page, model: SiteModel) -> str | None:
     return max(dates).isoformat() if dates else None
 
 
-def sitemap(model: SiteModel, pages: list[Page]) -> bytes:
-    urlset = ET.Element("urlset", xmlns=SITEMAP_NS)
+def is_page(path: str) -> bool:
+    """An HTML page a search engine should index (not the 404 page, not an e-mail body)."""
+    return path.endswith(".html") and path not in NOT_PAGES and posixpath.basename(path) != EMAIL
+
+
+def _url(base: str, path: str, lastmod: str | None) -> str:
+    folder = path.removesuffix("index.html") if posixpath.basename(path) == "index.html" else path
+    loc = escape(base + quote(folder, safe="/"))
+    return f"<url><loc>{loc}</loc><lastmod>{lastmod}</lastmod></url>" if lastmod else f"<url><loc>{loc}</loc></url>"
+
+
+def _urls(model: SiteModel, pages: list[Page], extra: Iterable[str]) -> list[tuple[str, str | None]]:
+    """(<url> element, lastmod) per page; `extra` are paths of files written outside pages.py
+    (e.g. the newsletter's web versions): their HTML pages are listed too, without a lastmod."""
+    base = model.config.base_url
+    urls, seen = [], set()
     for page in pages:
-        if page.path == "404.html":
-            continue
-        url = ET.SubElement(urlset, "url")
-        folder = page.path.removesuffix("index.html")
-        ET.SubElement(url, "loc").text = model.config.base_url + folder
-        lastmod = _lastmod(page, model)
-        if lastmod:
-            ET.SubElement(url, "lastmod").text = lastmod
-    ET.indent(urlset)
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(urlset, encoding="utf-8") + b"\n"
+        if is_page(page.path) and page.path not in seen:
+            seen.add(page.path)
+            lastmod = _lastmod(page, model)
+            urls.append((_url(base, page.path, lastmod), lastmod))
+    for path in sorted(set(extra) - seen):
+        if is_page(path):
+            urls.append((_url(base, path, None), None))
+    return urls
+
+
+def _document(root: str, lines: Iterable[str]) -> bytes:
+    return "\n".join(['<?xml version="1.0" encoding="utf-8"?>', f'<{root} xmlns="{SITEMAP_NS}">', *lines,
+                      f"</{root}>\n"]).encode("utf-8")
+
+
+def sitemap(model: SiteModel, pages: list[Page], extra: Iterable[str] = ()) -> bytes:
+    """One <urlset> with a <url> per page."""
+    return _document("urlset", [line for line, _ in _urls(model, pages, extra)])
+
+
+def sitemap_files(model: SiteModel, pages: list[Page], extra: Iterable[str] = (),
+                  limit: int = MAX_URLS) -> list[tuple[str, bytes]]:
+    """sitemap.xml; past the protocol's limit of 50,000 URLs per file it is a sitemap index
+    of sitemap-1.xml, sitemap-2.xml, ... (a large city's site has more pages than that)."""
+    urls = _urls(model, pages, extra)
+    if len(urls) <= limit:
+        return [("sitemap.xml", _document("urlset", [line for line, _ in urls]))]
+    files, index = [], []
+    for number, start in enumerate(range(0, len(urls), limit), 1):
+        part = urls[start:start + limit]
+        name = f"sitemap-{number}.xml"
+        files.append((name, _document("urlset", [line for line, _ in part])))
+        dates = [lastmod for _, lastmod in part if lastmod]
+        lastmod = f"<lastmod>{max(dates)}</lastmod>" if dates else ""
+        index.append(f"<sitemap><loc>{escape(model.config.base_url + name)}</loc>{lastmod}</sitemap>")
+    return [("sitemap.xml", _document("sitemapindex", index)), *files]
 
 
 def robots(model: SiteModel) -> bytes:
     return f"User-agent: *\nAllow: /\n\nSitemap: {model.config.base_url}sitemap.xml\n".encode()
 
 
-def seo_files(model: SiteModel, pages: list[Page]) -> list[tuple[str, bytes]]:
-    return [("sitemap.xml", sitemap(model, pages)), ("robots.txt", robots(model))]
+def seo_files(model: SiteModel, pages: list[Page], extra: Iterable[str] = ()) -> list[tuple[str, bytes]]:
+    return [*sitemap_files(model, pages, extra), ("robots.txt", robots(model))]
