@@ -26,6 +26,8 @@ PAGE_TYPES = {
     "archive-year": "archief/2021/",
     "search": "zoeken/?q=bibliotheek",
     "404": "404.html",
+    "newsletter-web": "nieuwsbrief/laatste/",
+    "newsletter-archive": "nieuwsbrief/",
 }
 SCREENSHOT_PAGES = ("home", "article", "wijk", "dossier", "search")
 
@@ -105,3 +107,16 @@ def test_search_works_with_the_keyboard_only(tab, sample_site):
     tab.keyboard.press("Enter")
     assert any("Vlieger" in t for t in results(tab))
     assert tab.locator("#zoek-status").get_attribute("role") == "status"
+
+
+@pytest.mark.parametrize("width", [600, 375])
+def test_newsletter_email_screenshot(tab, sample_site, width):
+    """The e-mail body as a mail client at that width would show it, for people to look at."""
+    _, url = sample_site
+    tab.set_viewport_size({"width": width, "height": 900})
+    tab.goto(url + "nieuwsbrief/laatste/nieuwsbrief.html")
+    assert "Stadsnieuws Zoetermeer" in tab.inner_text("body")
+    # nothing wider than the screen: the 600 px table shrinks on a phone
+    assert tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    tab.screenshot(path=str(SCREENSHOTS / f"newsletter-email-{width}.png"), full_page=True)
