@@ -12,7 +12,6 @@ from .errors import ContentErrors, UsageError
 from .pipeline import Options, build, load
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
-COMMANDS = ("build", "serve", "check", "new", "newsletter")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -56,15 +56,8 @@ class Problems:
     def warn(self, path: Path | str, line: int, message: str) -> None:
         self.warnings.append(ContentError(display_path(path), max(1, line), printable(message)))
 
-    def extend(self, other: "Problems") -> None:
-        self.errors.extend(other.errors)
-        self.warnings.extend(other.warnings)
-
     def __bool__(self) -> bool:
         return bool(self.errors)
-
-    def sorted_errors(self) -> list[ContentError]:
-        return sorted(set(self.errors))
 
 
 class ContentErrors(Exception):
