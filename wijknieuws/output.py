@@ -139,12 +139,21 @@ class SiteWriter:
                     break
                 parent.rmdir()
 
+    def _mirror(self) -> bool:
+        """Fills a new shadow with links to the live files; False if one was gone."""
+        self._dirs.clear()
+        return all(self._link_live(path, self._target(path)) for path in self.manifest)
+
     def commit(self) -> dict:
         """Swaps the shadow in; returns what is now known of the trees, by inode."""
         self._remove_stale()
         trees = {}
         if not self.out.exists():
             self.shadow.rename(self.out)
+            # A first build also leaves a shadow (hard links, cheap), so that the first edit
+            # after it costs what every later edit costs.
+            if self._mirror():
+                trees[inode(self.shadow)] = self.manifest
         else:
             if not exchange(self.shadow, self.out):
                 # No atomic exchange here: keep the moment without an --out as short as can be.
