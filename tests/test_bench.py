@@ -1,0 +1,50 @@
+"""Smoke test of the benchmark harness: it runs end to end on 50 articles and writes its table.
+
+No timing is asserted: only that bench/run.py measures wijknieuws and writes the results.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+RUN = REPO / "bench" / "run.py"
+GEN = REPO.parent / "shared" / "bench" / "gen_corpus.py"
+
+
+@pytest.mark.skipif(not GEN.is_file(), reason=f"no corpus generator at {GEN}")
+@pytest.mark.skipif(not os.access("/usr/bin/time", os.X_OK), reason="GNU time (/usr/bin/time) is not installed")
+def test_bench_runs_at_50_articles(tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_text("# Bench\n\nKept.\n\n<!-- results -->\nold figures\n<!-- /results -->\n\nAlso kept.\n")
+    work = tmp_path / "work"
+    done = subprocess.run(
+        [sys.executable, str(RUN), "--n", "50", "--runs", "1", "--peers", "none",
+         "--work", str(work), "--readme", str(readme), "--wait-idle", "0"],
+        cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+    text = readme.read_text()
+    assert text.startswith("# Bench\n\nKept.\n") and text.rstrip().endswith("Also kept.")
+    assert "old figures" not in text
+    block = text[text.index("<!-- results -->"):text.index("<!-- /results -->")]
+    assert "### 50 articles" in block
+    assert "| engine | cold build | no-change | one-edit | peak memory |" in block
+    rows = [line for line in block.splitlines() if line.startswith("| wijknieuws")]
+    assert len(rows) == 1
+    cells = [c.strip() for c in rows[0].strip("|").split("|")]
+    assert all(c.endswith(")") and (" s (" in c or " MiB (" in c) for c in cells[1:5]), rows[0]
+
+    results = json.loads((work / "results.json").read_text())
+    runs = results["results"]["50"]["wijknieuws"]["runs"]
+    assert len(runs) == 1 and set(runs[0]) == {"cold", "nochange", "oneedit"}
+    assert all(m["wall"] > 0 and m["rss_kib"] > 0 for m in runs[0].values())
+    # the one-edit build changed the newest article, and the edit was undone afterwards
+    content = work / "n50" / "wijknieuws" / "content"
+    assert not any("Aanvulling" in p.read_text() for p in content.glob("*/*.md"))
+    assert list((work / "n50" / "wijknieuws" / "site").rglob("index.html"))
