@@ -110,32 +110,38 @@ def _unchanged_site(options: Options, cache: BuildCache, inputs: str) -> bool:
 _JOB: tuple | None = None
 
 
-def _render_chunk(chunk: list[tuple[Page, str]]) -> list[tuple[str, str, str]]:
+def _render_chunk(chunk: list[tuple[Page, str]]) -> tuple[list[tuple[str, str, str]], int]:
+    """Renders pages into the shadow: (path, fingerprint, digest) of each, and how many were written."""
     renderer, writer = _JOB
-    return [(page.path, fingerprint, writer.put(page.path, renderer.render(page))) for page, fingerprint in chunk]
+    written = writer.written
+    done = [(page.path, fingerprint, writer.put(page.path, renderer.render(page))) for page, fingerprint in chunk]
+    return done, writer.written - written
 
 
 def _render(todo: list[tuple[Page, str]], renderer: Renderer, writer: SiteWriter, jobs: int, progress) -> None:
     """Renders the pages into the shadow; on all cores where the system can fork."""
     global _JOB
     _JOB = (renderer, writer)  # forked workers inherit it; nothing big crosses a pipe
+    written = writer.written
 
     def collect(done, count: int) -> None:
-        for results in progress(done, count):
+        nonlocal written
+        for results, count_written in progress(done, count):
             for path, fingerprint, digest in results:
                 writer.record(path, fingerprint, digest)
+            written += count_written
 
     try:
         if jobs > 1 and len(todo) >= PARALLEL_FROM and "fork" in multiprocessing.get_all_start_methods():
             chunks = [todo[i::jobs * 8] for i in range(jobs * 8)]  # interleaved: costly pages spread out
             with multiprocessing.get_context("fork").Pool(jobs) as pool:
                 collect(pool.imap_unordered(_render_chunk, chunks), len(chunks))
-            writer.written += len(todo)  # the workers' own counters stay in the workers
         else:
             chunks = [todo[i:i + 50] for i in range(0, len(todo), 50)]
             collect(map(_render_chunk, chunks), len(chunks))
     finally:
         _JOB = None
+    writer.written = written  # a forked worker's count stays in the worker: add them up here
 
 
 def _extra_files(model: SiteModel, loading: Loading, options: Options, renderer: Renderer, pages: list[Page],
