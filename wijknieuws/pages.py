@@ -47,6 +47,15 @@ class Pagination:
     def next(self) -> str | None:
         return self.folders[self.number] if self.number < self.count else None
 
+    @property
+    def shown(self) -> list[tuple[int, str | None]]:
+        """The numbers to link: the first, the last and the current one's neighbours, with
+        None for a gap ('…') where pages are left out."""
+        near = {1, self.count, self.number - 1, self.number, self.number + 1}
+        gaps = {2, self.count - 1} - near
+        return [(n, self.folders[n - 1] if n in near else None)
+                for n in sorted((near | gaps) & set(range(1, self.count + 1)))]
+
 
 @dataclass(frozen=True)
 class Entry:
