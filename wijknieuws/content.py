@@ -12,8 +12,9 @@ import frontmatter
 from slugify import slugify
 
 from . import yamlsafe
+from .contentfiles import active_problem, active_suffix, device_name, device_problem, site_own, site_own_problem
 from .errors import ContentError, Problems, suggest
-from .markup import MarkdownRenderer
+from .markup import MarkdownRenderer, MarkupProblem
 from .registry import SLUG_RE, Dossier, Registries, Wethouder, Wijk
 from .words import article_terms
 
@@ -62,14 +63,6 @@ class Article:
     @property
     def day(self) -> date:
         return self.date.date()
-
-    @property
-    def is_decision(self) -> bool:
-        return self.status is not None
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES
 
 
 def tag_slug(name: str) -> str:
@@ -260,6 +253,8 @@ def _article_from(path, source, meta, fm_line, body_text, body_line, registries,
         slug = tag_slug(name)
         if not slug:
             f.error("tags", f"tag '{name}' has no letters or digits")
+        elif device_name(slug):
+            f.error("tags", device_problem(name, "tag"))
         elif slug not in seen:
             seen.add(slug)
             tags.append(Tag(slug, name))
@@ -279,6 +274,11 @@ def _article_from(path, source, meta, fm_line, body_text, body_line, registries,
         slug = slugify(path.stem)
         if not slug:
             f.error("slug", f"cannot make a slug from the file name '{path.name}'; add 'slug: ...'")
+    if device_name(path.name):
+        problems.error(path, 1, device_problem(path.name, "file name"))
+        f.ok = False
+    elif device_name(slug):
+        f.error("slug", device_problem(slug, "slug"))
 
     related = []
     for name in f.names("related"):
@@ -290,13 +290,32 @@ def _article_from(path, source, meta, fm_line, body_text, body_line, registries,
     if not isinstance(draft, bool):
         f.error("draft", "draft must be true or false")
 
-    body = renderer.render(body_text, source.rpartition("/")[0])
+    try:
+        body = renderer.render(body_text, source.rpartition("/")[0])
+    except MarkupProblem as exc:
+        problems.error(path, body_line + exc.line, exc.message)
+        return None
+    for line, message in body.removed:
+        problems.warn(path, body_line + line, message)
     files, article_links = [], []
     body_lines = body_text.split("\n")
     for ref in body.references:
         line = body_line + next((i for i, text in enumerate(body_lines) if ref.target in text), 0)
         if not ref.path:
             problems.error(path, line, f"link '{ref.target}' points outside the content folder")
+            f.ok = False
+        elif device_name(ref.path):
+            problems.error(path, line, device_problem(device_name(ref.path), "linked file"))
+            f.ok = False
+        elif not ref.is_article and ref.path.endswith(".md"):  # a picture of an article would publish its source
+            problems.error(path, line, f"'{ref.target}' is an article: link to it as [text]({ref.target}), "
+                                       "not as a picture")
+            f.ok = False
+        elif not ref.is_article and active_suffix(ref.path):
+            problems.error(path, line, active_problem(ref.target))
+            f.ok = False
+        elif not ref.is_article and site_own(ref.path):
+            problems.error(path, line, site_own_problem(ref.target))
             f.ok = False
         elif not exists(ref.path):
             problems.error(path, line, f"linked {'article' if ref.is_article else 'file'} '{ref.target}' does not exist")
@@ -322,6 +341,15 @@ def _content_file(f: _Fields, key: str, value: str, exists) -> str | None:
     rel = posixpath.normpath(value.replace("\\", "/"))
     if rel.startswith(("../", "/")) or rel == "..":
         f.error(key, f"'{value}' is outside the content folder")
+        return None
+    if device_name(rel):
+        f.error(key, device_problem(device_name(rel), key))
+        return None
+    if active_suffix(rel):
+        f.error(key, active_problem(value))
+        return None
+    if site_own(rel):
+        f.error(key, site_own_problem(value))
         return None
     if not exists(rel):
         f.error(key, f"{key} '{value}' does not exist")

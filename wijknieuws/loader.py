@@ -3,20 +3,30 @@
 Parsing Markdown is most of a build's work. A parsed file is kept (in BuildCache) under its
 content hash and reused while the file, the registries and the program stay the same; a
 file whose size and time are unchanged is not even read. What is left is parsed on all cores.
+
+Only what is inside the content folder is ever read: a symlink that leads out of it is an error,
+and a file is read whole and as one version, or not at all (contentfiles.read_whole).
 """
 from __future__ import annotations
 
 import hashlib
 import multiprocessing
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from .content import Article, Loaded, Reader
+from .contentfiles import MAX_FILE_BYTES, Unreadable, check_used_files, read_whole, too_large
 from .errors import Problems
 from .registry import Registries
 
 PARALLEL_FROM = 200  # fewer files than this parse faster than a pool of processes starts
+OUTSIDE = (-1, -1)   # scan()'s state for a symlink that leads out of the folder: never to be read
+# A file changed less than this before it was read may change again within the same tick of the
+# file system's clock (coarse on Linux, 2 s on FAT) without its (mtime, size) showing it.
+RACY_NS = 2_000_000_000
+_RECHECK = (0, 0)    # a cached state that matches no file: compare the bytes next time
 
 
 @dataclass(frozen=True)
@@ -28,22 +38,33 @@ class Cached:
 
 def scan(folder: Path) -> dict[str, tuple[int, int]]:
     """Every file below folder (relative, with '/') with its (mtime_ns, size); hidden names skipped
-    (editors' swap and lock files, .git)."""
+    (editors' swap and lock files, .git). Symlinks are followed only while they stay inside the
+    folder; one that leads out is listed with the state OUTSIDE, one that loops is left out."""
     found: dict[str, tuple[int, int]] = {}
+    root = os.path.realpath(folder)
+    inside = root.rstrip(os.sep) + os.sep
 
-    def walk(path: str, prefix: str) -> None:
+    def walk(path: str, real_path: str, prefix: str, ancestors: frozenset[str]) -> None:
         with os.scandir(path) as entries:
             for entry in entries:
                 if entry.name.startswith("."):
                     continue
+                rel = prefix + entry.name
+                real = os.path.join(real_path, entry.name)
+                if entry.is_symlink():
+                    real = os.path.realpath(entry.path)
+                    if real != root and not real.startswith(inside):
+                        found[rel] = OUTSIDE
+                        continue
                 if entry.is_dir():
-                    walk(entry.path, prefix + entry.name + "/")
+                    if real not in ancestors:  # else a symlink back to a folder being walked: a loop
+                        walk(entry.path, real, rel + "/", ancestors | {real})
                 elif entry.is_file():
                     stat = entry.stat()
-                    found[prefix + entry.name] = (stat.st_mtime_ns, stat.st_size)
+                    found[rel] = (stat.st_mtime_ns, stat.st_size)
 
     if folder.is_dir():
-        walk(str(folder), "")
+        walk(str(folder), root, "", frozenset([root]))
     return dict(sorted(found.items()))
 
 
@@ -78,10 +99,13 @@ def _parse_all(reader: Reader, todo: list[tuple[str, bytes]], jobs: int) -> list
 def load_articles(content: Path, files: dict[str, tuple[int, int]], registries: Registries,
                   problems: Problems, cache: dict[str, Cached], jobs: int) -> dict[str, Loaded]:
     """Loaded results by source path; reports every file's problems into problems."""
-    present = frozenset(files)
+    present = frozenset(source for source, state in files.items() if state != OUTSIDE)
     results: dict[str, Loaded] = {}
     todo, states = [], {}
     for source, state in files.items():
+        if state == OUTSIDE:
+            problems.error(content / source, 1, "symlink points outside the content folder")
+            continue
         if not source.endswith(".md"):
             continue
         entry = cache.get(source)
@@ -89,10 +113,14 @@ def load_articles(content: Path, files: dict[str, tuple[int, int]], registries: 
             results[source] = entry.loaded
             continue
         try:
-            raw = (content / source).read_bytes()
-        except OSError as exc:  # removed or unreadable between the scan and now
-            problems.error(content / source, 1, f"cannot read the file: {exc.strerror}")
+            if state[1] > MAX_FILE_BYTES:  # known from the scan: not even opened
+                raise too_large(state[1])
+            raw = read_whole(content / source)
+        except Unreadable as exc:
+            problems.error(content / source, 1, str(exc))
             continue
+        if time.time_ns() - state[0] < RACY_NS:
+            state = _RECHECK  # it may change again unseen: next time, compare its bytes
         digest = hashlib.sha1(raw).hexdigest()
         if entry and entry.digest == digest and entry.loaded.still_valid(present):
             cache[source] = Cached(state, digest, entry.loaded)
@@ -109,7 +137,24 @@ def load_articles(content: Path, files: dict[str, tuple[int, int]], registries: 
     for source in sorted(results):
         problems.errors.extend(results[source].errors)
         problems.warnings.extend(results[source].warnings)
+    _check_used_files(content, results, problems)
     return dict(sorted(results.items()))
+
+
+def _check_used_files(content: Path, results: dict[str, Loaded], problems: Problems) -> None:
+    """The files the articles (drafts too) link to, checked on every build: they are not part of
+    any article's cached result."""
+    articles = articles_of(results)
+    used = sorted({rel for a in articles for rel in a.files} | {a.image for a in articles if a.image})
+
+    def read(rel: str) -> bytes | None:
+        try:
+            return read_whole(content / rel)
+        except Unreadable as exc:
+            problems.error(content / rel, 1, str(exc))
+            return None
+
+    check_used_files(content, used, read, problems)
 
 
 def articles_of(loaded: dict[str, Loaded]) -> list[Article]:

@@ -9,37 +9,33 @@ from __future__ import annotations
 import html
 import posixpath
 import re
+import signal
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
 import markdown
-import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
+
+from . import safehtml
 
 ROOT = "__wn_root__/"
 # A link to another article's Markdown file; the model replaces it once slugs are known.
 ARTICLE_LINK = ROOT + "__wn_md__/"
 
-SAFE_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd", "del",
-    "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6",
-    "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp", "small", "span",
-    "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr",
-    "u", "ul", "var", "wbr",
-}
-SAFE_ATTRIBUTES = {
-    "*": {"id", "class", "lang", "title"},
-    "a": {"href", "hreflang"},
-    "img": {"src", "alt", "width", "height"},
-    "td": {"colspan", "rowspan"},
-    "th": {"colspan", "rowspan", "scope"},
-    "ol": {"start", "reversed"},
-    "blockquote": {"cite"},
-    "q": {"cite"},
-    "time": {"datetime"},
-}
-SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
+# Markdown may take quadratic time on hostile text (thousands of unclosed '[' or '<a ', quotes
+# nested by the thousand): one article gets this much CPU time, then it is an error.
+FORMAT_SECONDS = 10.0
+
+
+class MarkupProblem(Exception):
+    """A body that cannot be made into HTML; line is 0-based within the body."""
+
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line, self.message = line, message
 
 
 @dataclass
@@ -56,6 +52,7 @@ class Body:
     html: str
     summary: str
     references: list[Reference] = field(default_factory=list)
+    removed: list[tuple[int, str]] = field(default_factory=list)  # (0-based line in the body, warning)
 
 
 class _LocalLinks(Treeprocessor):
@@ -75,8 +72,9 @@ class _LocalLinks(Treeprocessor):
                 element.set(attr, self._rewrite(element.get(attr), element.tag == "a"))
 
     def _rewrite(self, target: str, is_link: bool) -> str:
-        parts = urlsplit(target)
-        if parts.scheme or parts.netloc or target.startswith(("#", "/")) or not parts.path:
+        # Markdown keeps entities in attributes ('&#106;avascript:'); read the URL as a browser would.
+        parts = urlsplit(html.unescape(target))
+        if parts.scheme or parts.netloc or parts.path.startswith("/") or not parts.path:
             return target
         path = posixpath.normpath(posixpath.join(self.article_dir, unquote(parts.path)))
         inside = not (path == ".." or path.startswith("../"))
@@ -98,18 +96,100 @@ class MarkdownRenderer:
     """One Python-Markdown instance, reset between documents (building one is slow)."""
 
     def __init__(self):
-        self._md = markdown.Markdown(extensions=["extra", "sane_lists", _LocalLinksExtension()],
-                                     output_format="html")
+        self._md = self._new()
+
+    @staticmethod
+    def _new() -> markdown.Markdown:
+        return markdown.Markdown(extensions=["extra", "sane_lists", _LocalLinksExtension()],
+                                 extension_configs={"extra": {"tables": {"use_align_attribute": True}}},
+                                 output_format="html")
 
     def render(self, text: str, article_dir: str) -> Body:
+        """The body as safe HTML; raises MarkupProblem for text too deep or too costly to format."""
         md = self._md
         md.reset()
         md.local_links.article_dir = article_dir
         md.local_links.references = []
-        raw = md.convert(text)
-        clean = nh3.clean(raw, tags=SAFE_TAGS, attributes=SAFE_ATTRIBUTES, url_schemes=SAFE_SCHEMES,
-                          link_rel=None, strip_comments=True)
-        return Body(html=clean, summary=first_paragraph(clean), references=md.local_links.references)
+        lines = _Lines(text)
+        try:
+            with _cpu_limit(FORMAT_SECONDS):
+                raw = md.convert(text)
+                # A large body is inspected before cleaning, for the depth that makes cleaning slow.
+                removals = safehtml.inspect(raw) if safehtml.is_large(raw) else None
+        except safehtml.TooDeep as exc:
+            raise MarkupProblem(lines.find((f"<{exc.tag}",), lines.deepest()),
+                                f"HTML nested more than {safehtml.MAX_DEPTH} levels deep; "
+                                "simplify the lists, quotes or HTML here") from None
+        except (RecursionError, _OutOfTime) as exc:
+            self._md = self._new()  # an interrupted conversion leaves its instance in an unknown state
+            what = "is nested too deeply" if isinstance(exc, RecursionError) else \
+                f"takes more than {FORMAT_SECONDS:g} s to format"
+            raise MarkupProblem(lines.deepest(), f"the text {what}: look for lists or quotes inside each "
+                                "other by the hundred, or thousands of '[' or '<' without their closing "
+                                "']' or '>'") from None
+        clean = safehtml.clean(raw)
+        if removals is None:  # Markdown's own HTML comes out of clean() as it went in: most bodies do
+            removals = safehtml.inspect(raw) if clean != raw else []
+        removed = [(lines.find(r.needles), r.message) for r in removals]
+        return Body(html=clean, summary=first_paragraph(clean), references=md.local_links.references,
+                    removed=removed)
+
+
+class _OutOfTime(BaseException):
+    """BaseException: Python-Markdown's own 'except Exception' must not swallow it."""
+
+
+@contextmanager
+def _cpu_limit(seconds: float):
+    """Interrupts the block after that much CPU time of this process. Signals reach only the main
+    thread; elsewhere (a server's worker thread) the block runs without a limit."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expired(signum, frame):
+        raise _OutOfTime()
+
+    previous = signal.signal(signal.SIGVTALRM, expired)
+    signal.setitimer(signal.ITIMER_VIRTUAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_VIRTUAL, 0)
+        signal.signal(signal.SIGVTALRM, previous)
+
+
+class _Lines:
+    """Finds where in the Markdown source something in the HTML came from: the n-th time a needle
+    is looked for, its n-th occurrence (any letter case)."""
+
+    _STRUCTURE = re.compile(r"[ \t>*+\-]*")
+
+    def __init__(self, text: str):
+        self.lines = text.lower().split("\n")
+        self._found: dict[str, list[int]] = {}
+        self._used: dict[str, int] = {}
+
+    def find(self, needles, default: int = 0) -> int:
+        for needle in needles:
+            needle = needle.lower()
+            if needle not in self._found:
+                self._found[needle] = [i for i, line in enumerate(self.lines) for _ in range(line.count(needle))]
+            found = self._found[needle]
+            if found:
+                used = self._used.get(needle, 0)
+                self._used[needle] = used + 1
+                return found[min(used, len(found) - 1)]
+        return default
+
+    def deepest(self) -> int:
+        """The line that starts with the most list, quote and indentation marks, or that has the
+        most '[' and '<': where text too deep or too costly to format most likely is."""
+        def weight(i: int) -> int:
+            line = self.lines[i]
+            return len(self._STRUCTURE.match(line)[0]) + line.count("[") + line.count("<")
+
+        return max(range(len(self.lines)), key=weight)
 
 
 _PARAGRAPH_RE = re.compile(r"<p>(.*?)</p>", re.S)

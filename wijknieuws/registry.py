@@ -8,6 +8,7 @@ from typing import Generic, TypeVar
 from urllib.parse import urlsplit
 
 from . import yamlsafe
+from .contentfiles import Unreadable, device_name, device_problem, read_whole
 from .errors import Problems, closest, suggest
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -103,8 +104,13 @@ def read_yaml(path: Path, problems: Problems, *, required: bool = True):
         if required:
             problems.error(path, 1, f"missing file {path.name}")
         return None
+    if path.is_symlink() and not path.resolve().is_relative_to(path.parent.resolve()):
+        return None  # never read; the scan of the content folder reports it (loader.scan)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = read_whole(path).decode("utf-8-sig")
+    except Unreadable as exc:
+        problems.error(path, 1, str(exc))
+        return None
     except UnicodeDecodeError as exc:
         problems.error(path, 1, f"not UTF-8 (byte {exc.start})")
         return None
@@ -200,6 +206,9 @@ def _load_entries(content: Path, filename: str, cls, kind: str, required: tuple[
         if not SLUG_RE.match(slug):
             problems.error(path, item.line_of("slug") + 1,
                            f"slug '{slug}' may hold only a-z, 0-9 and single '-' between them")
+            continue
+        if device_name(slug):
+            problems.error(path, item.line_of("slug") + 1, device_problem(slug, "slug"))
             continue
         if slug in seen_slug:
             problems.error(path, item.line_of("slug") + 1,

@@ -79,9 +79,27 @@ for _unsafe in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary", "tag:
     StrictLoader.add_constructor(_unsafe, StrictLoader.construct_yaml_str)
 
 
+MAX_DEPTH = 50  # lists and mappings inside each other; far more than any front matter or registry needs
+
+
+def _check_depth(text: str) -> None:
+    """Deep nesting ('[[[[...', '- - - -...') crashes the C composer (a segmentation fault, at
+    some ten thousand levels): it is refused while only the parser's events have been seen, which
+    costs a third of what loading does."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_BaseLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise YamlProblem(event.start_mark.line, f"lists or mappings nested more than {MAX_DEPTH} levels deep")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
 def load(text: str):
     """Parse one YAML document; raises YamlProblem with a 0-based line."""
     try:
+        _check_depth(text)
         return yaml.load(text, Loader=StrictLoader)
     except YamlProblem:
         raise

@@ -1,0 +1,469 @@
+"""Safe by default (issue 7): hostile HTML comes out inert everywhere, paths stay inside the
+content folder, the hosting headers' Content-Security-Policy holds for the default theme, and
+random Markdown bodies and registries end in a build or PATH:LINE errors, never a traceback."""
+from __future__ import annotations
+
+import contextlib
+import email
+import functools
+import http.server
+import io
+import json
+import os
+import re
+import tempfile
+import threading
+from fnmatch import fnmatch
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lxml import etree
+from lxml import html as lxml_html
+
+from conftest import PNG, REPO, Run, tree_bytes, write_content
+from test_fuzz_front_matter import assert_clean_answer, run_check
+from wijknieuws.cli import main
+
+DATA = Path(__file__).parent / "data"
+BASE = "https://nieuws.example.nl/"
+DAY = "2021-08-24"
+OWN_SCRIPT = "static/search.js"
+BAD_SCHEMES = ("javascript", "data", "vbscript")
+URL_ATTRIBUTES = {"href", "src", "action", "formaction", "cite", "data", "poster", "background", "srcset",
+                  "xlink:href", "{http://www.w3.org/1999/xlink}href"}
+FORBIDDEN_TAGS = {"iframe", "frame", "frameset", "object", "embed", "applet", "base"}
+
+
+def run_cli(folder: Path, *args: str) -> Run:
+    """`wijknieuws ARGS` in folder, in this process (module-scoped fixtures cannot use `cli`)."""
+    out, err = io.StringIO(), io.StringIO()
+    cwd = os.getcwd()
+    os.chdir(folder)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(list(args))
+    finally:
+        os.chdir(cwd)
+    return Run(code, out.getvalue(), err.getvalue())
+
+
+def xss_vectors() -> list[tuple[str, bool]]:
+    """(vector, inert) from tests/data/xss.txt; inert ones have nothing to remove."""
+    vectors = []
+    for line in (DATA / "xss.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            vectors.append((line.removeprefix("= ").replace(" ⏎ ", "\n"), line.startswith("= ")))
+    return vectors
+
+
+VECTORS = xss_vectors()
+
+
+def hostile_article(vector: str) -> str:
+    """The vector in the body, between two harmless paragraphs, and in every free-text field."""
+    meta = {"title": vector, "date": DAY, "wijk": "Rokkeveen", "summary": vector, "image": "images/vlieger.png",
+            "image_alt": vector, "image_caption": vector, "tags": [vector, "xss"]}
+    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
+    return f"---\n{front}---\n\nEerste alinea.\n\n{vector}\n\nLaatste alinea.\n"
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    """A site whose every article is one vector, with a recorded newsletter edition and an export."""
+    root = tmp_path_factory.mktemp("hostile")
+    articles = {f"xss/{i:03}.md": hostile_article(vector) for i, (vector, _) in enumerate(VECTORS)}
+    write_content(root, articles, nieuwsbrieven=f"- since: 2021-08-18\n  until: {DAY}\n")
+    build = run_cli(root, "build")
+    export = run_cli(root, "newsletter", "--since", "2021-08-18", "--until", DAY, "--out", "export", "--no-record")
+    return root, build, export
+
+
+def test_hostile_content_builds_and_every_removal_is_a_warning_at_its_line(hostile):
+    root, build, export = hostile
+    assert build.code == 0 and "Traceback" not in build.err, build.err
+    assert export.code == 0, export.err
+    warnings: dict[str, list[int]] = {}
+    for line in build.err.splitlines():
+        match = re.fullmatch(r"(content/xss/\d+\.md):(\d+): warning: removed .+", line)
+        assert match, f"not a PATH:LINE warning: {line}"
+        warnings.setdefault(match[1], []).append(int(match[2]))
+    for i, (vector, inert) in enumerate(VECTORS):
+        source = f"content/xss/{i:03}.md"
+        first = (root / source).read_text(encoding="utf-8").split("\n").index("Eerste alinea.") + 3
+        lines = warnings.get(source, [])
+        if inert:
+            assert not lines, f"{vector!r}: nothing to remove, yet warned"
+        else:
+            assert lines, f"{vector!r}: the sanitiser removed something without a warning"
+            assert all(first <= n <= first + vector.count("\n") for n in lines), (vector, first, lines)
+
+
+def _scheme(url: str) -> str:
+    """A URL's scheme as the most lenient reader would see it: blanks and controls anywhere dropped."""
+    match = re.match(r"([a-z][a-z0-9+.-]*):", re.sub(r"[\x00-\x20\x7f\s]+", "", url.lower()))
+    return match[1] if match else ""
+
+
+def assert_inert_html(root, where: str) -> None:
+    """No script but the site's own search.js, no handler attribute, no script or data URL."""
+    for element in root.iter():
+        if not isinstance(element.tag, str):  # comments and processing instructions
+            continue
+        tag = element.tag.rpartition("}")[2].lower()
+        if tag == "script":
+            assert (element.get("src") or "").endswith(OWN_SCRIPT) and not (element.text or "").strip(), \
+                f"{where}: {etree.tostring(element)[:120]!r}"
+        assert tag not in FORBIDDEN_TAGS, f"{where}: <{tag}>"
+        if tag == "meta":
+            assert (element.get("http-equiv") or "").lower() != "refresh", f"{where}: meta refresh"
+        for name, value in element.attrib.items():
+            assert not name.lower().startswith("on"), f"{where}: <{tag} {name}={value!r}>"
+            if name.lower() in URL_ATTRIBUTES:
+                assert _scheme(value) not in BAD_SCHEMES, f"{where}: <{tag} {name}={value!r}>"
+
+
+def assert_inert_xml(data: bytes, where: str) -> None:
+    """A feed or sitemap: text stays text, the HTML of an entry is inert, every link is the site's."""
+    root = etree.fromstring(data)
+    for element in root.iter("{*}title", "{*}summary", "{*}subtitle"):
+        assert element.get("type", "text") == "text", where  # which every feed reader shows as text
+    for element in root.iter("{*}content"):
+        assert element.get("type") == "html", where
+        assert_inert_html(lxml_html.fragment_fromstring(element.text or "", create_parent="div"), where)
+    for element in root.iter("{*}link", "{*}id", "{*}loc"):
+        assert (element.get("href") or element.text).startswith(BASE), where
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def assert_inert_json(rel: str, data: bytes) -> None:
+    """JSON is data: its text may read '<script>', as long as everything that becomes a link is ours."""
+    value = json.loads(data)
+    if rel.startswith("data/") and not rel.endswith(".schema.json"):
+        for record in value:
+            for key in ("url", "image"):
+                assert record.get(key) is None or record[key].startswith(BASE), (rel, record)
+    if "/index/d/" in rel:  # search records: [title, path, date, wijken, type, summary]
+        for record in value:
+            assert re.fullmatch(r"nieuws/[a-z0-9-]+/", record[1]), (rel, record)
+    assert all(isinstance(s, str) for s in _strings(value))
+
+
+def check_tree(folder: Path) -> int:
+    """Checks every output file; returns how many it checked."""
+    checked = 0
+    for rel, data in tree_bytes(folder).items():
+        where = f"{folder.name}/{rel}"
+        if rel.endswith(".html"):
+            assert_inert_html(lxml_html.fromstring(data), where)
+        elif rel.endswith(".xml"):
+            assert_inert_xml(data, where)
+        elif rel.endswith(".json"):
+            assert_inert_json(rel, data)
+        elif rel.endswith(".eml"):
+            message = email.message_from_bytes(data)
+            for part in message.walk():
+                if part.get_content_type() == "text/html":
+                    assert_inert_html(lxml_html.fromstring(part.get_payload(decode=True)), where)
+        else:
+            continue
+        checked += 1
+    return checked
+
+
+def test_no_output_holds_an_executable_form(hostile):
+    root, build, export = hostile
+    site = root / "site"
+    assert (site / "feed.xml").is_file() and (site / "wijk/rokkeveen/feed.xml").is_file()
+    assert any(site.glob("zoeken/index/d/*.json")) and (site / "data/artikelen.json").is_file()
+    assert (site / f"nieuwsbrief/{DAY}/nieuwsbrief.eml").is_file()
+    assert (site / "nieuwsbrief/laatste/index.html").is_file()
+    assert check_tree(site) > len(VECTORS)  # every article page at least
+    assert check_tree(root / "export") == 2  # nieuwsbrief.html and the HTML part of nieuwsbrief.eml
+    # Front-matter text is kept, escaped: the title shows the vector as words.
+    title = lxml_html.fromstring((site / "nieuws/000/index.html").read_bytes()).find(".//h1")
+    assert title.text_content() == VECTORS[0][0] == "<script>alert('wijk')</script>"
+
+
+def test_search_page_inserts_index_text_as_text_only():
+    """The search index holds editors' text verbatim; search.js must never parse it as HTML."""
+    script = (REPO / "templates/static/search.js").read_text(encoding="utf-8")
+    code = re.sub(r"//[^\n]*", "", script)
+    assert not re.search(r"insertAdjacentHTML|outerHTML|document\.write|\beval\(|new Function|"
+                         r"setTimeout\(\s*['\"]", code)
+    assert re.findall(r"innerHTML\s*=\s*([^;]+);", code) == ['""']  # only ever cleared
+    # title, facts, summary, filter labels: as text; the link: a path the build made (checked above)
+    for assignment in ("a.textContent = d[0]", 'meta.textContent = [d[2], d[3], d[4]].join(" \\u00b7 ")',
+                       "summary.textContent = d[5]", "o.textContent = label", "a.href = root + d[1]"):
+        assert assignment in code, assignment
+
+
+# ---------------------------------------------------------------- paths stay inside
+
+
+ARTICLE = "---\ntitle: Test\ndate: 2021-08-24\nwijk: Rokkeveen\n{extra}---\n\n{body}\n"
+
+
+def article(body: str = "Tekst.", **extra: str) -> str:
+    return ARTICLE.format(extra="".join(f"{k}: {v}\n" for k, v in extra.items()), body=body)
+
+
+def errors_of(run: Run) -> list[str]:
+    assert run.code == 1 and "Traceback" not in run.err, run.err
+    return run.error_lines
+
+
+@pytest.mark.parametrize("key, value", [
+    ("image", "../../../etc/passwd"), ("image", "/etc/passwd"), ("image", "images/../../geheim.png"),
+    ("image", "C:\\\\Windows\\\\win.ini"), ("image", "//server/share/x.png"), ("slug", "../../buiten"),
+    ("slug", "/tmp/x"),
+])
+def test_front_matter_paths_outside_are_refused(cli, tmp_path, key, value):
+    extra = {key: f'"{value}"'}
+    if key == "image":
+        extra["image_alt"] = "x"
+    write_content(tmp_path, {"2021/a.md": article(**extra)})
+    (tmp_path / "geheim.png").write_bytes(PNG)
+    lines = errors_of(cli("build"))
+    assert lines and all(line.startswith("content/2021/a.md:5: ") for line in lines), lines
+    assert not (tmp_path / "site").exists()
+
+
+@pytest.mark.parametrize("target", ["../../geheim.png", "../../../../../../etc/passwd", "%2e%2e/%2e%2e/geheim.png",
+                                    "..%2f..%2fgeheim.png", "../images/../../geheim.png"])
+def test_body_links_outside_are_refused(cli, tmp_path, target):
+    write_content(tmp_path, {"2021/a.md": article(f"Zie [dit]({target}) en ![foto]({target}).")})
+    (tmp_path / "geheim.png").write_bytes(PNG)
+    assert errors_of(cli("build")) == [f"content/2021/a.md:7: link '{target}' points outside the content folder"]
+
+
+def test_site_absolute_and_scheme_links_are_never_read(cli, tmp_path):
+    """'/etc/passwd' is a link on the web server, file:// is removed: neither is copied."""
+    write_content(tmp_path, {"2021/a.md": article("[a](/etc/passwd) [b](file:///etc/passwd) ![c](/etc/hostname)")})
+    run = cli("build")
+    assert run.code == 0 and "removed href=\"file:///etc/passwd\"" in run.err
+    assert not any("passwd" in p.name or "hostname" in p.name for p in (tmp_path / "site").rglob("*"))
+
+
+def test_symlinks_leading_outside_are_errors_and_never_read(cli, tmp_path):
+    outside = tmp_path / "elders"
+    outside.mkdir()
+    (outside / "stiekem.md").write_text(article("Van buiten."), encoding="utf-8")
+    (outside / "site.yml").write_text("title: Van buiten\nbase_url: https://buiten.example/\n", encoding="utf-8")
+    content = write_content(tmp_path, {"2021/a.md": article("![foto](../images/alias.png)")})
+    (content / "2021/stiekem.md").symlink_to(outside / "stiekem.md")
+    (content / "buiten").symlink_to(outside, target_is_directory=True)
+    (content / "images/passwd.png").symlink_to("/etc/passwd")
+    (content / "images/weg.png").symlink_to(tmp_path / "bestaat-niet.png")  # dangling, outside
+    (content / "images/alias.png").symlink_to("vlieger.png")  # inside: fine
+    (content / "2021/lus").symlink_to(content, target_is_directory=True)  # a loop: skipped, no hang
+    (content / "site.yml").unlink()
+    (content / "site.yml").symlink_to(outside / "site.yml")
+    message = "symlink points outside the content folder"
+    assert errors_of(cli("build")) == [f"content/{rel}:1: {message}" for rel in (
+        "2021/stiekem.md", "buiten", "images/passwd.png", "images/weg.png", "site.yml")]
+    (content / "site.yml").unlink()
+    write_content(tmp_path, {})  # site.yml back; the other links stay
+    for rel in ("2021/stiekem.md", "buiten", "images/passwd.png", "images/weg.png"):
+        (content / rel).unlink()
+    run = cli("build")
+    assert run.code == 0, run.err
+    assert (tmp_path / "site/images/alias.png").read_bytes() == PNG
+
+
+def test_names_differing_only_in_case_are_named_together(cli, tmp_path):
+    write_content(tmp_path, {
+        "2021/Vlieger.md": article(), "2021/vlieger.md": article(),
+        "2021/foto.md": article("![a](../images/Foto.png) ![b](../images/foto.png)"),
+    })
+    for name in ("Foto.png", "foto.png"):
+        (tmp_path / "content/images" / name).write_bytes(PNG)
+    lines = errors_of(cli("build"))
+    assert "content/images/Foto.png:1: differs from 'images/foto.png' only in letter case" in "\n".join(lines)
+    assert "content/images/foto.png:1: differs from 'images/Foto.png' only in letter case" in "\n".join(lines)
+    slug = [line for line in lines if "slug 'vlieger'" in line]
+    assert len(slug) == 1 and "2021/Vlieger.md" in slug[0] and "2021/vlieger.md" in slug[0], lines
+
+
+def test_windows_device_names_are_refused(cli, tmp_path):
+    write_content(tmp_path, {
+        "con.md": article(slug="goede-naam"),
+        "2021/a.md": article(slug="nul"),
+        "2021/b.md": article(tags="[aux, gewoon]"),
+        "2021/c.md": article(image="images/com1.png", image_alt="x"),
+        "2021/d.md": article("[bijlage](../images/LPT9.pdf)"),
+    }, wijken="- name: Prins\n  slug: prn\n- name: Rokkeveen\n  slug: rokkeveen\n")
+    for name in ("com1.png", "LPT9.pdf"):
+        (tmp_path / "content/images" / name).write_bytes(PNG)
+    lines = errors_of(cli("build"))
+    assert [line.split(": ", 1)[0] for line in lines] == [
+        "content/2021/a.md:5", "content/2021/b.md:5", "content/2021/c.md:5", "content/2021/d.md:7",
+        "content/con.md:1", "content/wijken.yml:2"]
+    assert all("is a device name on Windows" in line for line in lines), lines
+
+
+def test_linked_files_that_would_run_in_a_browser_or_replace_the_sites_own_are_refused(cli, tmp_path):
+    content = write_content(tmp_path, {
+        "2021/a.md": article("[rapport](../bijlagen/rapport.html) [code](../bijlagen/x.js)\n\n"
+                             "[stijl](../static/style.css) [data](../Data/artikelen.json)\n\n"
+                             "![bron van een concept](b.md)"),
+        "2021/b.md": article(image="images/kwaad.svg", image_alt="x"),
+        "2021/c.md": article(image="images/goed.svg", image_alt="x"),
+    })
+    for name in ("bijlagen/rapport.html", "bijlagen/x.js", "static/style.css", "Data/artikelen.json"):
+        (content / name).parent.mkdir(exist_ok=True)
+        (content / name).write_text("<script>alert(1)</script>", encoding="utf-8")
+    svg = '<svg xmlns="http://www.w3.org/2000/svg">\n<rect width="1" height="1"/>\n{}\n</svg>\n'
+    (content / "images/kwaad.svg").write_text(svg.format('<a href=" java&#x09;script:alert(1)"><text>x</text></a>'))
+    (content / "images/goed.svg").write_text(svg.format("<title>Een vierkant</title>"))
+    lines = errors_of(cli("build"))
+    assert [line.split(": ", 1)[0] for line in lines] == ["content/2021/a.md:7"] * 2 + ["content/2021/a.md:9"] * 2 + [
+        "content/2021/a.md:11", "content/images/kwaad.svg:3"], lines
+    assert "a browser would run" in lines[0] and "a place the site writes itself" in lines[2]
+    assert "is an article" in lines[4] and "could run a script" in lines[5]
+
+
+# ---------------------------------------------------------------- security headers for hosting
+
+
+def header_rules(text: str) -> list[tuple[str, dict[str, str]]]:
+    """The rules of a Netlify/Cloudflare `_headers` file: (path pattern, {name: value})."""
+    rules: list[tuple[str, dict[str, str]]] = []
+    for line in text.splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if not line[0].isspace():
+            rules.append((line.strip(), {}))
+        else:
+            name, _, value = line.strip().partition(":")
+            rules[-1][1][name.strip()] = value.strip()
+    return rules
+
+
+HEADERS = header_rules((REPO / "deploy/_headers").read_text(encoding="utf-8"))
+
+
+def headers_for(path: str) -> dict[str, str]:
+    """As Netlify does: every matching rule, a later (more specific) one winning per header."""
+    found: dict[str, str] = {}
+    for pattern, values in HEADERS:
+        if fnmatch(path, pattern):
+            found.update(values)
+    return found
+
+
+def test_hosting_headers_agree_and_forbid_what_they_should():
+    site = headers_for("/nieuws/x/index.html")
+    csp = dict(part.strip().split(" ", 1) for part in site["Content-Security-Policy"].split(";"))
+    assert csp["default-src"] == csp["script-src"] == csp["style-src"] == csp["img-src"] == "'self'"
+    assert csp["object-src"] == "'none'" and csp["frame-ancestors"] == "'none'" and csp["base-uri"] == "'self'"
+    assert site["X-Content-Type-Options"] == "nosniff" and "Referrer-Policy" in site and "Permissions-Policy" in site
+    assert "'unsafe-inline'" not in headers_for("/nieuwsbrief/2021-08-31/nieuwsbrief.html")["Content-Security-Policy"] \
+        .split("script-src")[1].split(";")[0]
+    nginx = (REPO / "deploy/nginx-security.conf").read_text(encoding="utf-8")
+    nginx_headers = re.findall(r'^\s*add_header ([\w-]+) "([^"]*)" always;', nginx, re.M)
+    site_part = dict(nginx_headers[:len(nginx_headers) // 2])  # before the e-mail's location
+    assert {k: v for k, v in site.items() if k != "Strict-Transport-Security"} == site_part
+    email_part = dict(nginx_headers[len(site_part):])  # nginx repeats every header in a location
+    assert email_part == {**site_part, "Content-Security-Policy": headers_for(
+        "/nieuwsbrief/2021-08-31/nieuwsbrief.html")["Content-Security-Policy"]}
+    assert not (REPO / "templates/static/_headers").exists()  # it would be published as /static/_headers
+
+
+class _HeadersHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the site under /nieuws/ with the headers deploy/_headers gives each path."""
+
+    def end_headers(self):
+        path = self.path.split("?")[0].removeprefix("/nieuws")
+        for name, value in headers_for(path).items():
+            self.send_header(name, value)
+        super().end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def strict_server(sample_site):
+    site, _ = sample_site
+    handler = functools.partial(_HeadersHandler, directory=str(site.parent))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/nieuws/"
+    server.shutdown()
+
+
+def test_default_theme_keeps_to_the_content_security_policy(browser, strict_server):
+    context = browser.new_context()
+    # Recorded by the browser itself, whatever the page does; an init script is not subject to the policy.
+    context.add_init_script("window.__csp = []; document.addEventListener('securitypolicyviolation',"
+                            " e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));")
+    page = context.new_page()
+    console = []
+    page.on("console", lambda message: console.append(message.text))
+    try:
+        for path in ("", "nieuws/de-vlieger-blijft-dicht/", "zoeken/"):
+            response = page.goto(strict_server + path)
+            assert "script-src 'self'" in response.headers["content-security-policy"]
+            if path == "zoeken/":
+                page.fill("#zoekterm", "bibliotheken")
+                page.press("#zoekterm", "Enter")
+                page.wait_for_selector("#zoek-resultaten li")
+                assert "resultaat" in page.text_content("#zoek-status")
+            assert page.evaluate("window.__csp") == [], path
+        assert not [m for m in console if "Content Security Policy" in m or "Refused to" in m], console
+    finally:
+        context.close()
+
+
+# ---------------------------------------------------------------- fuzzing: never a traceback
+
+# Markdown and HTML punctuation, Dutch words and the odd control character, so that random
+# bodies hit lists, quotes, links, raw HTML, entities and tables rather than plain prose.
+_PIECES = st.sampled_from([
+    "\n", "\n\n", "    ", "- ", "* ", "1. ", "> ", "#", "[", "]", "(", ")", "![", "<", ">", "</", "/>", "&", ";",
+    "&#", "x", "`", "```", "*", "_", "|", "---", ":", "{:", "}", "\\", '"', "'", "=", "[^1]", "http://", "mailto:",
+    "javascript:", "<script>", "<img src=x onerror=alert(1)>", "<div>", "</div>", "<table>", "<a href=",
+    "bibliotheek", "Rokkeveen", "de", " ", "\t", "\x00", "\u200b", "é", "../", ".md", "vlieger.md",
+    "images/vlieger.png",
+])
+bodies = st.lists(_PIECES | st.text(max_size=5), max_size=60).map("".join)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(body=bodies)
+def test_arbitrary_markdown_bodies_never_crash(body):
+    with tempfile.TemporaryDirectory() as tmp:
+        write_content(Path(tmp), {})
+        (Path(tmp) / "content/2021").mkdir()
+        (Path(tmp) / "content/2021/artikel.md").write_text(article(body), encoding="utf-8", errors="surrogatepass")
+        assert_clean_answer(*run_check(Path(tmp)))
+
+
+_scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=20),
+                     st.sampled_from(["Rokkeveen", "rokkeveen", "ter-laak", "Ter Laak", "con", "a--b", "", "~", "no"]))
+_entries = st.dictionaries(st.sampled_from(["name", "slug", "title", "description", "party", "portfolio", "period"])
+                           | st.text(max_size=6), st.recursive(_scalars, lambda inner: st.lists(inner, max_size=2),
+                                                               max_leaves=4), max_size=5)
+registry_texts = (st.lists(_entries, max_size=4) | _entries).map(lambda v: yaml.safe_dump(v, allow_unicode=True)) \
+    | st.text(alphabet=st.sampled_from("-:[]{}&*!|>'\"#? \nab1"), max_size=80)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(name=st.sampled_from(["wijken", "wethouders", "dossiers", "site", "nieuwsbrieven"]), text=registry_texts)
+def test_arbitrary_registries_never_crash(name, text):
+    with tempfile.TemporaryDirectory() as tmp:
+        write_content(Path(tmp), {"2021/a.md": article()}, **{name: text})
+        assert_clean_answer(*run_check(Path(tmp)))
