@@ -9,7 +9,6 @@ import dataclasses
 import hashlib
 import pickle
 from datetime import date, datetime
-from pathlib import Path
 
 from .content import Article
 

@@ -166,9 +166,10 @@ if (typeof document !== "undefined") document.addEventListener("DOMContentLoaded
     meta.wijken.forEach(function (name, i) { option(wijk, name, String(i)); });
     meta.types.forEach(function (name, i) { option(soort, name, String(i)); });
     var params = new URLSearchParams(window.location.search);
-    input.value = params.get("q") || "";
-    wijk.value = params.get("wijk") || "";
-    soort.value = params.get("soort") || "";
+    // only what the address asks for: never wipe what the reader typed while the index loaded
+    if (params.has("q")) input.value = params.get("q");
+    if (params.has("wijk")) wijk.value = params.get("wijk");
+    if (params.has("soort")) soort.value = params.get("soort");
     return { meta: meta, filters: r[1] };
   });
 
