@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 from conftest import page, text_of, tree_bytes, write_content
 from sitecheck import broken_links, links, reachable, site_pages
@@ -168,3 +171,16 @@ def test_front_matter_text_is_escaped(cli, tmp_path):
     raw = (tmp_path / "site/nieuws/a/index.html").read_text(encoding="utf-8")
     assert "<script>alert(1)" not in raw and "&lt;script&gt;" in raw
     assert "<img src=x" not in (tmp_path / "site/index.html").read_text(encoding="utf-8")
+
+
+def test_parallel_build_equals_a_single_process_build(cli, tmp_path):
+    # Enough articles that parsing and rendering both go to a pool of forked workers.
+    gen = Path(__file__).resolve().parents[2] / "shared" / "bench" / "gen_corpus.py"
+    subprocess.run([sys.executable, str(gen), "--n", "400", "--out", str(tmp_path / "corpus"), "--format", "ours"],
+                   check=True, capture_output=True)
+    build(cli, "--content", "corpus", "--out", "one", "--jobs", "1")
+    result = build(cli, "--content", "corpus", "--out", "two", "--jobs", "2")
+    assert "400 articles" in result.out
+    one, two = tree_bytes(tmp_path / "one"), tree_bytes(tmp_path / "two")
+    assert len(one) > 600 and one.keys() == two.keys()
+    assert one == two

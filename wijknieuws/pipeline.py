@@ -113,18 +113,22 @@ def _unchanged_site(options: Options, cache: BuildCache, inputs: str) -> bool:
 _JOB: tuple | None = None
 
 
-def _render_chunk(chunk: list[tuple[Page, str]]) -> tuple[list[tuple[str, str, str]], int]:
-    """Renders pages into the shadow: (path, fingerprint, digest) of each, and how many were written."""
-    renderer, writer = _JOB
+def _render_chunk(chunk: range) -> tuple[list[tuple[str, str, str]], int]:
+    """Renders pages todo[i] into the shadow: (path, fingerprint, digest) of each, and how many
+    were written. Only the indices cross a pipe: a page's context would pickle half the model."""
+    renderer, writer, todo = _JOB
     written = writer.written
-    done = [(page.path, fingerprint, writer.put(page.path, renderer.render(page))) for page, fingerprint in chunk]
+    done = []
+    for i in chunk:
+        page, fingerprint = todo[i]
+        done.append((page.path, fingerprint, writer.put(page.path, renderer.render(page))))
     return done, writer.written - written
 
 
 def _render(todo: list[tuple[Page, str]], renderer: Renderer, writer: SiteWriter, jobs: int, progress) -> None:
     """Renders the pages into the shadow; on all cores where the system can fork."""
     global _JOB
-    _JOB = (renderer, writer)  # forked workers inherit it; nothing big crosses a pipe
+    _JOB = (renderer, writer, todo)  # forked workers inherit it
     written = writer.written
 
     def collect(done, count: int) -> None:
@@ -136,11 +140,12 @@ def _render(todo: list[tuple[Page, str]], renderer: Renderer, writer: SiteWriter
 
     try:
         if jobs > 1 and len(todo) >= PARALLEL_FROM and "fork" in multiprocessing.get_all_start_methods():
-            chunks = [todo[i::jobs * 8] for i in range(jobs * 8)]  # interleaved: costly pages spread out
+            count = jobs * 8
+            chunks = [range(i, len(todo), count) for i in range(count)]  # interleaved: costly pages spread out
             with multiprocessing.get_context("fork").Pool(jobs) as pool:
                 collect(pool.imap_unordered(_render_chunk, chunks), len(chunks))
         else:
-            chunks = [todo[i:i + 50] for i in range(0, len(todo), 50)]
+            chunks = [range(i, min(i + 50, len(todo))) for i in range(0, len(todo), 50)]
             collect(map(_render_chunk, chunks), len(chunks))
     finally:
         _JOB = None
