@@ -1,6 +1,10 @@
 """Loading and validating articles: Markdown files with front matter become Article objects."""
 from __future__ import annotations
 
+import dataclasses
+import functools
+import hashlib
+import pickle
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -59,6 +63,21 @@ class Article:
 
     def line_of(self, key: str) -> int:
         return dict(self.key_lines).get(key, 1)
+
+    @functools.cached_property
+    def digest(self) -> bytes:
+        """A hash of every field, for page fingerprints. Computed once, where the article is
+        parsed (a worker), and kept with it in the cache; an article changed with
+        dataclasses.replace is a new object and hashes itself again."""
+        fields = tuple(getattr(self, f.name) for f in dataclasses.fields(self))
+        return hashlib.sha1(pickle.dumps(fields, protocol=5)).digest()
+
+    def revised(self, **changes) -> Article:
+        """A copy with these fields changed, its digest derived from this one's and the changes
+        (equal digests still mean equal articles) rather than hashed whole again."""
+        copy = dataclasses.replace(self, **changes)
+        copy.__dict__["digest"] = hashlib.sha1(self.digest + pickle.dumps(sorted(changes.items()), protocol=5)).digest()
+        return copy
 
     @property
     def day(self) -> date:
@@ -193,6 +212,8 @@ class Reader:
             return looked_up[rel]
 
         article = _read(self.content / source, source, raw, self.registries, self.renderer, exists, problems)
+        if article:
+            article.digest  # hashed here, on the worker's core, and cached with the article
         return Loaded(article, tuple(problems.errors), tuple(problems.warnings), tuple(sorted(looked_up.items())),
                       article_terms(article) if article else ("", ""))
 

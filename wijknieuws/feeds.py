@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from urllib.parse import quote, urljoin
 from xml.etree import ElementTree as ET
@@ -92,36 +93,45 @@ def _entry(feed: ET.Element, article: Article, model: SiteModel) -> None:
     _sub(entry, "content", _content(article, base), type="html")
 
 
-def atom(model: SiteModel, title: str, folder: str, articles: tuple[Article, ...]) -> bytes:
-    """One feed of the newest FEED_SIZE articles (given newest first); `updated` is the newest entry's."""
+@dataclass(frozen=True)
+class Feed:
+    """One feed, by what it shows: a pure value, so the build can tell it is unchanged without
+    making it (fingerprint.py), as it does for pages."""
+
+    path: str
+    title: str
+    folder: str
+    articles: tuple[Article, ...]  # the newest FEED_SIZE, newest first
+
+
+def atom(model: SiteModel, feed: Feed) -> bytes:
+    """The feed's XML; `updated` is the newest entry's date."""
     base = model.config.base_url
-    shown = articles[:FEED_SIZE]
-    feed = ET.Element("feed", xmlns=ATOM)
-    feed.set("xml:lang", model.config.language)
-    _sub(feed, "id", base + folder)
-    _sub(feed, "title", title)
+    root = ET.Element("feed", xmlns=ATOM)
+    root.set("xml:lang", model.config.language)
+    _sub(root, "id", base + feed.folder)
+    _sub(root, "title", feed.title)
     if model.config.tagline:
-        _sub(feed, "subtitle", model.config.tagline)
-    _sub(feed, "link", rel="self", type="application/atom+xml", href=f"{base}{folder}feed.xml")
-    _sub(feed, "link", rel="alternate", type="text/html", href=base + folder)
-    _sub(feed, "updated", rfc3339(shown[0].date) if shown else EMPTY_UPDATED)
-    _sub(_sub(feed, "author"), "name", model.config.title)
-    _sub(feed, "generator", "wijknieuws")
-    for article in shown:
-        _entry(feed, article, model)
-    ET.indent(feed)
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8") + b"\n"
+        _sub(root, "subtitle", model.config.tagline)
+    _sub(root, "link", rel="self", type="application/atom+xml", href=f"{base}{feed.path}")
+    _sub(root, "link", rel="alternate", type="text/html", href=base + feed.folder)
+    _sub(root, "updated", rfc3339(feed.articles[0].date) if feed.articles else EMPTY_UPDATED)
+    _sub(_sub(root, "author"), "name", model.config.title)
+    _sub(root, "generator", "wijknieuws")
+    for article in feed.articles:
+        _entry(root, article, model)
+    ET.indent(root)
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8") + b"\n"
 
 
-def site_feeds(model: SiteModel) -> list[tuple[str, bytes]]:
+def site_feeds(model: SiteModel) -> list[Feed]:
     site = model.config.title
-    feeds = [("feed.xml", atom(model, site, "", model.articles))]
-    for kind, entries, index, label in (
-            ("wijk", model.wijken, model.by_wijk, lambda e: e.name),
-            ("wethouder", model.wethouders, model.by_wethouder, lambda e: f"wethouder {e.name}"),
-            ("dossier", model.dossiers, model.by_dossier, lambda e: e.title)):
+    feeds = [Feed("feed.xml", site, "", model.articles[:FEED_SIZE])]
+    for entries, index, label in ((model.wijken, model.by_wijk, lambda e: e.name),
+                                  (model.wethouders, model.by_wethouder, lambda e: f"wethouder {e.name}"),
+                                  (model.dossiers, model.by_dossier, lambda e: e.title)):
         for entry in entries:
             folder = path_of(entry)
-            feeds.append((folder + "feed.xml",
-                          atom(model, f"{site}: {label(entry)}", folder, index.get(entry.slug, ()))))
+            feeds.append(Feed(folder + "feed.xml", f"{site}: {label(entry)}", folder,
+                              index.get(entry.slug, ())[:FEED_SIZE]))
     return feeds

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import pickle
 from datetime import date, datetime
 
 from .content import Article
@@ -40,7 +39,7 @@ class Fingerprints:
         if found is not None:
             return found[1]
         if kind is Article:
-            digest = hashlib.sha1(pickle.dumps(value, protocol=5)).digest()
+            digest = value.digest
         elif kind is tuple or kind is list:
             digest = hashlib.sha1(b"[" + b",".join([self._digest(item) for item in value])).digest()
         elif kind is dict:

@@ -5,7 +5,7 @@ as links inside the articles, so the articles stay simple immutable records.
 """
 from __future__ import annotations
 
-import dataclasses
+import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,7 +104,7 @@ def _link_articles(articles: list[Article], content: Path, drafts: bool, problem
                 for end in ('"', "#"):
                     html = html.replace(ARTICLE_LINK + target + end, f"{ROOT}nieuws/{slug}/{end}")
         if html is not article.body_html:
-            article = dataclasses.replace(article, body_html=html)
+            article = article.revised(body_html=html)
         linked.append(article)
     return linked
 
@@ -119,8 +119,18 @@ def _groups(article: Article) -> list[tuple[str, int]]:
     return groups
 
 
-def _related(articles: tuple[Article, ...], by_slug: dict[str, Article]) -> dict[str, tuple[Article, ...]]:
-    """Explicit `related` first, then the nearest articles that share the most with this one."""
+def _related(articles: tuple[Article, ...], by_slug: dict[str, Article], memo: dict) -> dict[str, tuple[Article, ...]]:
+    """Explicit `related` first, then the nearest articles that share the most with this one.
+    The ranking depends only on what _shape covers; memo keeps the last one (an edit of a body
+    or a title does not rank 10,000 articles again)."""
+    shape = hashlib.sha1(repr([(a.slug, a.date.timestamp(), _groups(a), a.related) for a in articles]).encode()).digest()
+    if shape not in memo:
+        memo.clear()
+        memo[shape] = _ranked(articles, by_slug)
+    return {slug: tuple(by_slug[s] for s in chosen) for slug, chosen in memo[shape].items()}
+
+
+def _ranked(articles: tuple[Article, ...], by_slug: dict[str, Article]) -> dict[str, tuple[str, ...]]:
     groups = {a.slug: _groups(a) for a in articles}
     members = defaultdict(list)
     for article in articles:
@@ -142,7 +152,7 @@ def _related(articles: tuple[Article, ...], by_slug: dict[str, Article]) -> dict
             scores.pop(slug, None)
         when = moment[own]
         ranked = sorted([(-score, abs(moment[slug] - when), slug) for slug, score in scores.items()])
-        related[own] = tuple(by_slug[s] for s in chosen + [slug for _, _, slug in ranked[:RELATED_COUNT - len(chosen)]])
+        related[own] = tuple(chosen + [slug for _, _, slug in ranked[:RELATED_COUNT - len(chosen)]])
     return related
 
 
@@ -169,14 +179,15 @@ def _tag_names(articles) -> tuple[Tag, ...]:
 
 
 def build_model(registries: Registries, loaded: list[Article], content: Path, *, drafts: bool,
-                problems: Problems) -> SiteModel:
+                problems: Problems, memo: dict | None = None) -> SiteModel:
+    """memo: kept by the caller between builds, to reuse what did not change (related articles)."""
     _check_slugs(loaded, content, problems)
     linked = _link_articles(loaded, content, drafts, problems)
     articles = tuple(newest_first(a for a in linked if drafts or not a.draft))
     tags = _tag_names(articles)
     tag_by_slug = {t.slug: t for t in tags}
     # Every article shows a tag under the site-wide name, whatever spelling it used.
-    articles = tuple(dataclasses.replace(a, tags=tuple(tag_by_slug[t.slug] for t in a.tags))
+    articles = tuple(a.revised(tags=tuple(tag_by_slug[t.slug] for t in a.tags))
                      if any(t != tag_by_slug[t.slug] for t in a.tags) else a for a in articles)
     by_slug = {a.slug: a for a in articles}
     by_dossier = _index(articles, lambda a: [a.dossier.slug] if a.dossier else [])
@@ -194,7 +205,7 @@ def build_model(registries: Registries, loaded: list[Article], content: Path, *,
         by_dossier=by_dossier,
         by_tag=_index(articles, lambda a: [t.slug for t in a.tags]),
         by_year=_index(articles, lambda a: [a.day.year]),
-        related=_related(articles, by_slug),
+        related=_related(articles, by_slug, {} if memo is None else memo),
         dossier_place=_dossier_places(by_dossier),
         files=tuple(files),
     )

@@ -18,7 +18,7 @@ from . import __version__
 from .cache import BuildCache
 from .content import Loaded
 from .errors import ContentErrors, Problems
-from .feeds import site_feeds
+from .feeds import atom, site_feeds
 from .fingerprint import Fingerprints
 from .loader import articles_of, load_articles, scan
 from .model import SiteModel, build_model
@@ -89,7 +89,7 @@ def load(options: Options, cache: BuildCache | None = None) -> Loading:
     loaded = load_articles(options.content, scan(options.content), registries, problems,
                            cache.articles_for(namespace), options.jobs)
     model = build_model(registries, articles_of(loaded), options.content, drafts=options.drafts,
-                        problems=problems)
+                        problems=problems, memo=cache.content.model)
     if problems:
         raise ContentErrors(problems.errors)
     return Loading(model, problems, loaded)
@@ -116,20 +116,23 @@ _JOB: tuple | None = None
 def _render_chunk(chunk: range) -> tuple[list[tuple[str, str, str]], int]:
     """Renders pages todo[i] into the shadow: (path, fingerprint, digest) of each, and how many
     were written. Only the indices cross a pipe: a page's context would pickle half the model."""
-    renderer, writer, todo = _JOB
+    renderer, writer, todo, fingerprints = _JOB
     written = writer.written
     done = []
     for i in chunk:
         page, fingerprint = todo[i]
+        fingerprint = fingerprint or _fingerprint(fingerprints, renderer, page)
         done.append((page.path, fingerprint, writer.put(page.path, renderer.render(page))))
     return done, writer.written - written
 
 
-def _render(todo: list[tuple[Page, str]], renderer: Renderer, writer: SiteWriter, jobs: int, progress) -> None:
-    """Renders the pages into the shadow; on all cores where the system can fork."""
+def _render(todo: list[tuple[Page, str | None]], renderer: Renderer, writer: SiteWriter,
+            fingerprints: Fingerprints, jobs: int, progress, meanwhile) -> None:
+    """Renders the pages into the shadow; on all cores where the system can fork. The main
+    process does `meanwhile` while its workers render (they often wait for the disk)."""
     global _JOB
-    _JOB = (renderer, writer, todo)  # forked workers inherit it
-    written = writer.written
+    _JOB = (renderer, writer, todo, fingerprints)  # forked workers inherit it
+    written = 0
 
     def collect(done, count: int) -> None:
         nonlocal written
@@ -143,20 +146,23 @@ def _render(todo: list[tuple[Page, str]], renderer: Renderer, writer: SiteWriter
             count = jobs * 8
             chunks = [range(i, len(todo), count) for i in range(count)]  # interleaved: costly pages spread out
             with multiprocessing.get_context("fork").Pool(jobs) as pool:
-                collect(pool.imap_unordered(_render_chunk, chunks), len(chunks))
+                done = pool.imap_unordered(_render_chunk, chunks)
+                meanwhile()
+                collect(done, len(chunks))
+            writer.written += written  # a forked worker's count stays in the worker: add them up here
         else:
-            chunks = [range(i, min(i + 50, len(todo))) for i in range(0, len(todo), 50)]
-            collect(map(_render_chunk, chunks), len(chunks))
+            meanwhile()
+            collect(map(_render_chunk, [range(i, min(i + 50, len(todo))) for i in range(0, len(todo), 50)]),
+                    (len(todo) + 49) // 50)
     finally:
         _JOB = None
-    writer.written = written  # a forked worker's count stays in the worker: add them up here
 
 
 def _extra_files(model: SiteModel, loading: Loading, options: Options, renderer: Renderer, pages: list[Page],
                  search: SearchIndex):
     terms = {item.article.source: item.terms for item in loading.loaded.values() if item.article}
     newsletter = newsletter_files(model, options.content, renderer.env)
-    yield from site_feeds(model) + data_files(model) + seo_files(model, pages, [rel for rel, _ in newsletter])
+    yield from data_files(model) + seo_files(model, pages, [rel for rel, _ in newsletter])
     yield from newsletter
     yield from search.files(model, terms)
     for folder in reversed(renderer.dirs):  # theme static files; an override wins file by file
@@ -166,16 +172,36 @@ def _extra_files(model: SiteModel, loading: Loading, options: Options, renderer:
         yield rel, (options.content / rel).read_bytes()
 
 
-def _stale_pages(pages: list[Page], renderer: Renderer, writer: SiteWriter, salt: str) -> list[tuple[Page, str]]:
-    """The pages that must be rendered; the shadow gets the live copy of every other one."""
-    fingerprints = Fingerprints(salt)
+def _kept(writer: SiteWriter, path: str, fingerprint: str) -> bool:
+    """The live file was made from the same inputs: the shadow gets it too, nothing is made."""
+    digest = writer.live_digest(path, fingerprint)
+    return digest is not None and writer.keep(path, fingerprint, digest)
+
+
+def _fingerprint(fingerprints: Fingerprints, renderer: Renderer, page: Page) -> str:
+    return fingerprints.page(page.path, renderer.template_digest(page.template), page.context)
+
+
+def _stale_pages(pages: list[Page], renderer: Renderer, writer: SiteWriter,
+                 fingerprints: Fingerprints) -> list[tuple[Page, str | None]]:
+    """The pages that must be rendered, with their fingerprints; None where there is no live
+    site to compare with: then every page is rendered, and the workers fingerprint them."""
+    if not writer.live:
+        return [(page, None) for page in pages]
     todo = []
     for page in pages:
-        fingerprint = fingerprints.page(page.path, renderer.template_digest(page.template), page.context)
-        digest = writer.live_digest(page.path, fingerprint)
-        if digest is None or not writer.keep(page.path, fingerprint, digest):
+        fingerprint = _fingerprint(fingerprints, renderer, page)
+        if not _kept(writer, page.path, fingerprint):
             todo.append((page, fingerprint))
     return todo
+
+
+def _write_feeds(model: SiteModel, writer: SiteWriter, fingerprints: Fingerprints) -> None:
+    """Feeds are known by what they show, like pages: an edit remakes only the feeds it is in."""
+    for feed in site_feeds(model):
+        fingerprint = fingerprints.page(feed.path, "atom", {"feed": feed})
+        if not _kept(writer, feed.path, fingerprint):
+            writer.write(feed.path, atom(model, feed), fingerprint)
 
 
 class _Laps:
@@ -215,14 +241,18 @@ def build(options: Options, *, cache: BuildCache | None = None, progress=lambda 
         renderer = Renderer(model, options.templates, cache_folder(options) / "templates")
         pages = site_pages(model)
         writer = SiteWriter(options.out, cache_folder(options) / f"{options.out.name}.shadow", cache.state.trees)
-        todo = _stale_pages(pages, renderer, writer, repr(model.config))
+        fingerprints = Fingerprints(repr(model.config))
+        todo = _stale_pages(pages, renderer, writer, fingerprints)
         lap(f"find changed pages ({len(todo)} of {len(pages)})")
-        _render(todo, renderer, writer, options.jobs, progress)
-        lap("render pages")
-        files = dict(_extra_files(model, loading, options, renderer, pages, cache.content.search))
-        for rel, data in files.items():  # dict: a later file of one name (a theme override) wins
-            writer.write(rel, data)
-        lap("feeds, data, search, newsletter, files")
+
+        def extra_files() -> None:
+            _write_feeds(model, writer, fingerprints)
+            files = dict(_extra_files(model, loading, options, renderer, pages, cache.content.search))
+            for rel, data in files.items():  # dict: a later file of one name (a theme override) wins
+                writer.write(rel, data)
+
+        _render(todo, renderer, writer, fingerprints, options.jobs, progress, meanwhile=extra_files)
+        lap("render pages; feeds, data, search, newsletter and files alongside")
         # Until the swap is done and recorded, nothing is known of either tree: a build killed
         # in between then finds no manifest to trust and renders everything.
         cache.state.trees, cache.state.inputs = {}, ""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
+from itertools import accumulate
 
 from .links import path_of
 from .model import SiteModel
@@ -50,38 +51,58 @@ class SearchIndex:
     def __init__(self):
         self.order: tuple[str, ...] = ()
         self.terms: dict[str, tuple[str, str]] = {}
-        self.postings: list[dict[str, dict[str, set[int]]]] = []
         self.buckets = 0
         self.bucket_files: dict[int, bytes] = {}
         self.chunk_files: dict[int, tuple[tuple, bytes]] = {}
+        self._postings: dict[int, dict[str, dict[str, set[int]]]] = {}
 
-    def _add(self, doc: int, terms: tuple[str, str], sign: int) -> set[int]:
-        title, every = (set(t.split()) for t in terms)
+    def __getstate__(self):
+        # The postings are in the bucket files already; millions of ids would make the cache
+        # slow to load, so a bucket is read back from its file when an edit touches it.
+        return {key: value for key, value in self.__dict__.items() if key != "_postings"}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state, _postings={})
+
+    def _bucket(self, bucket: int) -> dict[str, dict[str, set[int]]]:
+        postings = self._postings.get(bucket)
+        if postings is None:
+            stored = json.loads(self.bucket_files[bucket]) if bucket in self.bucket_files else {}
+            postings = self._postings[bucket] = {
+                part: {term: set(accumulate(gaps)) for term, gaps in stored.get(part, {}).items()}
+                for part in ("title", "text")}
+        return postings
+
+    def _change(self, doc: int, old: tuple[str, str], new: tuple[str, str]) -> set[int]:
+        """Moves the article's postings from its old terms to its new ones; returns the buckets
+        that changed. Only the words that came or went are touched: an edit of a sentence
+        rewrites a few buckets, not every bucket the article has words in."""
         touched = set()
-        for term in every:
-            bucket = bucket_of(term, self.buckets)
-            touched.add(bucket)
-            for part in ("text", "title") if term in title else ("text",):
-                ids = self.postings[bucket][part].setdefault(term, set())
-                if sign > 0:
-                    ids.add(doc)
-                else:
-                    ids.discard(doc)
-                    if not ids:
-                        del self.postings[bucket][part][term]
+        (old_title, old_text), (new_title, new_text) = ((set(t.split()) for t in terms) for terms in (old, new))
+        for part, before, after in (("text", old_text, new_text),
+                                    ("title", old_title & old_text, new_title & new_text)):
+            for term in before - after:
+                bucket = bucket_of(term, self.buckets)
+                ids = self._bucket(bucket)[part][term]
+                ids.discard(doc)
+                if not ids:
+                    del self._bucket(bucket)[part][term]
+                touched.add(bucket)
+            for term in after - before:
+                bucket = bucket_of(term, self.buckets)
+                self._bucket(bucket)[part].setdefault(term, set()).add(doc)
+                touched.add(bucket)
         return touched
 
     def _update_postings(self, order: tuple[str, ...], terms: dict[str, tuple[str, str]], buckets: int) -> set[int]:
-        if order != self.order or buckets != self.buckets:
+        if order[:len(self.order)] != self.order or buckets != self.buckets:  # else: new articles at the end
             self.order, self.terms, self.buckets, self.bucket_files = order, {}, buckets, {}
-            self.postings = [{"title": {}, "text": {}} for _ in range(buckets)]
+            self._postings = {}
         dirty = set(range(buckets)) - set(self.bucket_files)
         for doc, source in enumerate(order):
-            new, old = terms[source], self.terms.get(source)
+            new, old = terms[source], self.terms.get(source, ("", ""))
             if new != old:
-                if old is not None:
-                    dirty |= self._add(doc, old, -1)
-                dirty |= self._add(doc, new, +1)
+                dirty |= self._change(doc, old, new)
                 self.terms[source] = new
         return dirty
 
@@ -89,7 +110,7 @@ class SearchIndex:
         articles = model.articles[::-1]  # oldest first: stable ids
         buckets = max(1, min(MAX_BUCKETS, -(-len(articles) // DOCS_PER_BUCKET)))
         for bucket in self._update_postings(tuple(a.source for a in articles), terms, buckets):
-            self.bucket_files[bucket] = _json({part: {t: _deltas(ids) for t, ids in self.postings[bucket][part].items()}
+            self.bucket_files[bucket] = _json({part: {t: _deltas(ids) for t, ids in self._bucket(bucket)[part].items()}
                                                for part in ("title", "text")})
         wijken = {w.slug: i for i, w in enumerate(model.wijken)}
         types = list(TYPE_LABEL)
@@ -100,11 +121,12 @@ class SearchIndex:
             [[[wijken[w.slug] for w in a.wijken], types.index(a.type)] for a in articles])))
         files += [(f"{INDEX}t/{b}.json", self.bucket_files[b]) for b in range(buckets)]
         for start in range(0, len(articles), DOCS_PER_CHUNK):
-            records = tuple((a.title, path_of(a), dutch_date(a.day), " · ".join(w.name for w in a.wijken),
-                             TYPE_LABEL[a.type], a.summary) for a in articles[start:start + DOCS_PER_CHUNK])
-            number = start // DOCS_PER_CHUNK
+            chunk = articles[start:start + DOCS_PER_CHUNK]
+            number, key = start // DOCS_PER_CHUNK, tuple(a.digest for a in chunk)
             known = self.chunk_files.get(number)
-            if known is None or known[0] != records:
-                known = self.chunk_files[number] = (records, _json(records))
+            if known is None or known[0] != key:
+                records = [(a.title, path_of(a), dutch_date(a.day), " · ".join(w.name for w in a.wijken),
+                            TYPE_LABEL[a.type], a.summary) for a in chunk]
+                known = self.chunk_files[number] = (key, _json(records))
             files.append((f"{INDEX}d/{number}.json", known[1]))
         return files
