@@ -71,3 +71,30 @@ def test_index_finds_articles_by_dutch_forms(cli, content, tmp_path):
     assert docs("bibliotheken") == ["Huizen van de Wijk in de koelkast"]
     assert docs("Nathaliegangen") == ["De Vlieger blijft dicht"]
     assert docs("de") == []  # a stop word: in every article, so not indexed at all
+
+
+def test_index_updated_in_place_equals_a_fresh_one(cli, tmp_path):
+    """Over several buckets and chunks, edits that add and drop words, a new title and a new
+    article leave the same index files as a build from scratch (which has no cache to update)."""
+    from conftest import tree_bytes, write_content
+
+    def body(n: int) -> str:
+        return f"---\ntitle: Bericht {n} over wijk{n % 7}\ndate: 2021-01-{n % 28 + 1:02d}\nwijk: Rokkeveen\n---\n\n" \
+               f"Buurthuis{n} opent en de bibliotheek{n % 5} sluit; fietsroute{n % 11} blijft.\n"
+
+    content = write_content(tmp_path, {f"2021/a{n}.md": body(n) for n in range(130)})
+    assert cli("build", "--jobs", "1").code == 0
+    edits = [  # each one alone: an edit keeps every id, a new newest article adds one, a removal renumbers
+        lambda: (content / "2021/a7.md").write_text(body(7).replace("bibliotheek2 sluit", "zwembad opent")
+                                                    .replace("Bericht 7", "Melding zeven"), encoding="utf-8"),
+        lambda: (content / "2021/a8.md").write_text(body(8) + "Nieuwe woorden: kinderboerderij.\n", encoding="utf-8"),
+        lambda: (content / "2021/nieuw.md").write_text(body(200).replace("2021-01", "2022-01"), encoding="utf-8"),
+        lambda: (content / "2021/a9.md").unlink(),
+    ]
+    for number, edit in enumerate(edits):
+        edit()
+        assert cli("build", "--jobs", "1").code == 0
+        assert cli("build", "--jobs", "1", "--out", f"fresh{number}").code == 0
+        index = tree_bytes(tmp_path / "site/zoeken/index")
+        assert index == tree_bytes(tmp_path / f"fresh{number}/zoeken/index"), edit
+    assert json.loads(index["meta.json"])["buckets"] > 2
