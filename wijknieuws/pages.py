@@ -5,7 +5,7 @@ decide how things look, never what is shown.
 """
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import groupby
 
@@ -150,16 +150,21 @@ def dossiers(model: SiteModel) -> list[Page]:
 def decisions(model: SiteModel) -> list[Page]:
     """All decisions, and the same list per status and per wijk, as plain pages (no JavaScript)."""
     size, every = model.config.page_size, model.decisions
-    statuses = [(s, sum(1 for a in every if a.status == s)) for s in STATUSES]
-    wijken = [(w, sum(1 for a in every if w in a.wijken)) for w in model.wijken]
+    by_status, by_wijk = defaultdict(list), defaultdict(list)
+    for article in every:
+        by_status[article.status].append(article)
+        for wijk in article.wijken:
+            by_wijk[wijk.slug].append(article)
+    statuses = [(s, len(by_status[s])) for s in STATUSES]
+    wijken = [(w, len(by_wijk[w.slug])) for w in model.wijken]
     common = dict(section="besluiten", statuses=statuses, wijken=wijken, all_count=len(every))
     pages = paginate("besluiten/", every, size, "besluiten.html", title="Besluiten", **common)
     for status, _ in statuses:
-        pages += paginate(f"besluiten/status/{status}/", (a for a in every if a.status == status), size,
+        pages += paginate(f"besluiten/status/{status}/", by_status[status], size,
                           "besluiten.html", title=f"Besluiten: {status}", current_status=status,
                           breadcrumbs=[("Besluiten", "besluiten/")], **common)
     for wijk, _ in wijken:
-        pages += paginate(f"besluiten/wijk/{wijk.slug}/", (a for a in every if wijk in a.wijken), size,
+        pages += paginate(f"besluiten/wijk/{wijk.slug}/", by_wijk[wijk.slug], size,
                           "besluiten.html", title=f"Besluiten in {wijk.name}", current_wijk=wijk,
                           breadcrumbs=[("Besluiten", "besluiten/")], **common)
     return pages
