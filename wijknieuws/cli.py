@@ -9,6 +9,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import ContentErrors, UsageError
+from .workers import WorkerLost
 from .pipeline import Options, build, load
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -192,5 +193,8 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(f"wijknieuws: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except WorkerLost as exc:
+        print(f"wijknieuws: error: {exc}", file=sys.stderr)
+        return EXIT_CONTENT
     except KeyboardInterrupt:
         return 130

@@ -10,7 +10,6 @@ and a file is read whole and as one version, or not at all (contentfiles.read_wh
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import time
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from .content import Article, Loaded, Reader
 from .contentfiles import MAX_FILE_BYTES, Unreadable, check_used_files, read_whole, too_large
 from .errors import Problems
 from .registry import Registries
+from .workers import in_workers
 
 PARALLEL_FROM = 200  # fewer files than this parse faster than a pool of processes starts
 OUTSIDE = (-1, -1)   # scan()'s state for a symlink that leads out of the folder: never to be read
@@ -85,12 +85,9 @@ def _parse_all(reader: Reader, todo: list[tuple[str, bytes]], jobs: int) -> list
         return [reader.read(source, raw) for source, raw in todo]
     # Interleaved chunks: long and short articles spread evenly over the workers.
     count = jobs * 4
-    chunks = [todo[i::count] for i in range(count)]
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    with multiprocessing.get_context(method).Pool(jobs, initializer=_init_worker, initargs=(reader,)) as pool:
-        parsed = pool.map(_parse_chunk, chunks, chunksize=1)
+    chunks = [tuple(todo[i::count]) for i in range(count)]
     by_source = {}
-    for chunk, results in zip(chunks, parsed):
+    for chunk, results in in_workers(_parse_chunk, chunks, jobs, initializer=_init_worker, initargs=(reader,)):
         for (source, _), loaded in zip(chunk, results):
             by_source[source] = loaded
     return [by_source[source] for source, _ in todo]

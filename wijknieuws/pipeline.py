@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import multiprocessing
 import os
 import time
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from .registry import Registries, load_registries
 from .render import Renderer, theme_dirs
 from .search import SearchIndex
 from .sitemap import seo_files
+from .workers import can_fork, in_workers
 
 PARALLEL_FROM = 300  # fewer pages than this render faster than a pool of processes starts
 CACHE_FOLDER = ".wijknieuws-cache"
@@ -142,13 +142,11 @@ def _render(todo: list[tuple[Page, str | None]], renderer: Renderer, writer: Sit
             written += count_written
 
     try:
-        if jobs > 1 and len(todo) >= PARALLEL_FROM and "fork" in multiprocessing.get_all_start_methods():
+        if jobs > 1 and len(todo) >= PARALLEL_FROM and can_fork():
             count = jobs * 8
             chunks = [range(i, len(todo), count) for i in range(count)]  # interleaved: costly pages spread out
-            with multiprocessing.get_context("fork").Pool(jobs) as pool:
-                done = pool.imap_unordered(_render_chunk, chunks)
-                meanwhile()
-                collect(done, len(chunks))
+            collect((result for _, result in in_workers(_render_chunk, chunks, jobs, meanwhile=meanwhile)),
+                    len(chunks))
             writer.written += written  # a forked worker's count stays in the worker: add them up here
         else:
             meanwhile()

@@ -1,0 +1,40 @@
+"""Work spread over a pool of processes: parsing and rendering use every core.
+
+Forked workers inherit what they need (the model, the renderer) instead of receiving it
+through a pipe. concurrent.futures rather than multiprocessing.Pool: when a worker dies
+(killed for lack of memory), the build stops with an error instead of waiting forever.
+"""
+from __future__ import annotations
+
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from typing import Callable, Iterable, Iterator
+
+
+class WorkerLost(Exception):
+    """A worker process ended before its work was done."""
+
+
+def can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def in_workers(function: Callable, chunks: Iterable, jobs: int, *, initializer=None, initargs=(),
+               meanwhile: Callable[[], None] = lambda: None) -> Iterator[tuple[object, object]]:
+    """(chunk, function(chunk)) for every chunk, as the workers finish them. The calling process
+    runs `meanwhile` while they work."""
+    context = multiprocessing.get_context("fork" if can_fork() else "spawn")
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=context, initializer=initializer, initargs=initargs) as pool:
+            try:
+                futures = {pool.submit(function, chunk): chunk for chunk in chunks}
+                meanwhile()
+                for future in as_completed(futures):
+                    yield futures[future], future.result()
+            except BaseException:  # an error in one chunk: the others are not worth finishing
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
+    except BrokenProcessPool:
+        raise WorkerLost("a worker process of the build ended unexpectedly (out of memory?); nothing was "
+                         "written. Try again with fewer processes, e.g. --jobs 1") from None
