@@ -69,7 +69,7 @@ BASE = ("title: Fout", "date: 2021-05-01", "wijk: Rokkeveen")
     (BASE + ("tags: [a, [b]]",), "content/2021/fout.md:5: 'tags' must be a name or a list of names"),
     (BASE + ("related: [bestaat-niet]",), "content/2021/fout.md:5: related article 'bestaat-niet' does not exist"),
     (BASE + ("summary: &a x", "image_caption: *a"),
-     "content/2021/fout.md:5: front matter: YAML aliases (*name) are not allowed here"),
+     "content/2021/fout.md:6: front matter: YAML aliases (*name) are not allowed here"),
 ])
 def test_front_matter_error(cli, tmp_path, lines, expected):
     assert check_one(cli, tmp_path, front(*lines)) == [expected]

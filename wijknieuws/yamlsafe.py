@@ -50,11 +50,6 @@ _IMPLICIT = [
 class StrictLoader(_BaseLoader):
     yaml_implicit_resolvers: dict = {}
 
-    def construct_object(self, node, deep=False):
-        if node in self.constructed_objects:
-            raise YamlProblem(node.start_mark.line, "YAML aliases (*name) are not allowed here")
-        return super().construct_object(node, deep=deep)
-
     def construct_yaml_map(self, node):
         data = LineDict()
         data.line = node.start_mark.line
@@ -82,12 +77,14 @@ for _unsafe in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary", "tag:
 MAX_DEPTH = 50  # lists and mappings inside each other; far more than any front matter or registry needs
 
 
-def _check_depth(text: str) -> None:
-    """Deep nesting ('[[[[...', '- - - -...') crashes the C composer (a segmentation fault, at
-    some ten thousand levels): it is refused while only the parser's events have been seen, which
-    costs a third of what loading does."""
+def _check_events(text: str) -> None:
+    """Refuses, while only the parser's events have been seen (a third of what loading costs):
+    deep nesting ('[[[[...', '- - - -...'), which crashes the C composer (a segmentation fault at
+    some ten thousand levels), and aliases, at the line of the alias rather than its anchor."""
     depth = 0
     for event in yaml.parse(text, Loader=_BaseLoader):
+        if isinstance(event, yaml.AliasEvent):
+            raise YamlProblem(event.start_mark.line, "YAML aliases (*name) are not allowed here")
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
@@ -99,7 +96,7 @@ def _check_depth(text: str) -> None:
 def load(text: str):
     """Parse one YAML document; raises YamlProblem with a 0-based line."""
     try:
-        _check_depth(text)
+        _check_events(text)
         return yaml.load(text, Loader=StrictLoader)
     except YamlProblem:
         raise
