@@ -6,6 +6,7 @@ through a pipe. concurrent.futures rather than multiprocessing.Pool: when a work
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -14,6 +15,15 @@ from typing import Callable, Iterable, Iterator
 
 class WorkerLost(Exception):
     """A worker process ended before its work was done."""
+
+
+def _start(initializer, initargs) -> None:
+    # What the worker inherited is only read: keep the cycle collector off it (it would walk
+    # hundreds of megabytes, and touch them, so that they get copied), but on for what it makes.
+    gc.freeze()
+    gc.enable()
+    if initializer:
+        initializer(*initargs)
 
 
 def can_fork() -> bool:
@@ -26,7 +36,7 @@ def in_workers(function: Callable, chunks: Iterable, jobs: int, *, initializer=N
     runs `meanwhile` while they work."""
     context = multiprocessing.get_context("fork" if can_fork() else "spawn")
     try:
-        with ProcessPoolExecutor(jobs, mp_context=context, initializer=initializer, initargs=initargs) as pool:
+        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start, initargs=(initializer, initargs)) as pool:
             try:
                 futures = {pool.submit(function, chunk): chunk for chunk in chunks}
                 meanwhile()
