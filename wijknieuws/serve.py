@@ -8,6 +8,7 @@ a page that lists them instead, so the tab that shows it reloads into the site o
 from __future__ import annotations
 
 import errno
+import gc
 import logging
 import socket
 import sys
@@ -48,6 +49,8 @@ class Site:
             print(f"{len(self.errors)} error(s); '{self.options.out}' is unchanged. "
                   "The browser shows them until they are fixed.", file=sys.stderr, flush=True)
             return
+        finally:
+            gc.unfreeze()  # the cycle collector may look at what this build left behind again
         if self.errors and not self.quiet:
             print("The errors are fixed.", flush=True)
         self.errors = []
