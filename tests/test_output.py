@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import tree_bytes
+from conftest import tree_bytes, write_content
 
 
 def test_content_error_leaves_previous_site_untouched(cli, content, tmp_path):
@@ -95,3 +95,21 @@ def test_removed_article_disappears_with_its_links(cli, content, tmp_path):
     site = tmp_path / "site"
     assert not (site / "nieuws/fiets").exists()
     assert not any(b"nieuws/fiets/" in p.read_bytes() for p in site.rglob("*.html"))
+
+
+def test_a_new_slug_moves_the_links_to_it_in_other_articles(cli, tmp_path):
+    """An article links to another that has nothing else in common with it: when the target gets
+    another slug, the linking page points to the new address, though its own file did not change."""
+    content = write_content(tmp_path, {
+        "2021/a.md": "---\ntitle: Park open\ndate: 2021-05-01\nwijk: Rokkeveen\n---\n\nZie [het plan](../2019/b.md).\n",
+        "2019/b.md": "---\ntitle: Plan\ndate: 2019-02-01\nwijk: De Leyens\n---\n\nEen plan.\n",
+    })
+    assert cli("build").code == 0
+    target = content / "2019/b.md"
+    target.write_text(target.read_text().replace("title: Plan", "slug: parkplan\ntitle: Plan"))
+    assert cli("build").code == 0
+    site = tmp_path / "site"
+    page = (site / "nieuws/a/index.html").read_bytes()
+    assert b'href="../../nieuws/parkplan/"' in page and b"nieuws/b/" not in page
+    assert cli("build", "--out", "full").code == 0
+    assert tree_bytes(site) == tree_bytes(tmp_path / "full")

@@ -58,13 +58,15 @@ def absolute_urls(fragment: str, page_url: str) -> str:
     return _TAG.sub(lambda tag: _URL_ATTR.sub(attr, tag[0]), fragment)
 
 
-def absolute_body(article: Article, base_url: str) -> str:
+def absolute_body(model: SiteModel, article: Article) -> str:
     """The article's body for use away from the site: internal links under base_url, all absolute."""
-    return absolute_urls(article.body_html.replace(ROOT, base_url), base_url + path_of(article))
+    base = model.config.base_url
+    return absolute_urls(model.body_of(article).replace(ROOT, base), base + path_of(article))
 
 
-def _content(article: Article, base: str) -> str:
-    body = absolute_body(article, base)
+def _content(model: SiteModel, article: Article) -> str:
+    base = model.config.base_url
+    body = absolute_body(model, article)
     if article.image:
         src = html.escape(base + quote(article.image, safe="/"), quote=True)
         caption = (f"<figcaption>{html.escape(article.image_caption)}</figcaption>"
@@ -90,7 +92,7 @@ def _entry(feed: ET.Element, article: Article, model: SiteModel) -> None:
     for tag in article.tags:
         _sub(entry, "category", term=tag.slug, label=tag.name, scheme=base + "tag/")
     _sub(entry, "summary", article.summary or article.title)
-    _sub(entry, "content", _content(article, base), type="html")
+    _sub(entry, "content", _content(model, article), type="html")
 
 
 @dataclass(frozen=True)

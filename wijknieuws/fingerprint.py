@@ -25,8 +25,9 @@ def _field_names(kind: type) -> tuple[str, ...]:
 
 
 class Fingerprints:
-    def __init__(self, salt: str):
+    def __init__(self, salt: str, links_of=lambda article: ()):
         self.salt = salt.encode()
+        self._links_of = links_of  # what an article's body shows besides its own fields
         # Immutable values shared by many pages (articles, a listing's page folders) are
         # hashed once per build, by identity; the memo keeps them alive so ids stay unique.
         self._memo: dict[int, tuple[object, bytes]] = {}
@@ -39,7 +40,8 @@ class Fingerprints:
         if found is not None:
             return found[1]
         if kind is Article:
-            digest = value.digest
+            links = self._links_of(value)
+            digest = hashlib.sha1(value.digest + repr(links).encode()).digest() if links else value.digest
         elif kind is tuple or kind is list:
             digest = hashlib.sha1(b"[" + b",".join([self._digest(item) for item in value])).digest()
         elif kind is dict:

@@ -40,6 +40,7 @@ class SiteModel:
     dossiers: tuple[Dossier, ...]
     tags: tuple[Tag, ...]                  # by name
     by_slug: dict[str, Article]
+    slug_of: dict[str, str]                # content path of an article -> its slug
     by_wijk: dict[str, tuple[Article, ...]]
     by_wethouder: dict[str, tuple[Article, ...]]
     by_dossier: dict[str, tuple[Article, ...]]
@@ -48,6 +49,20 @@ class SiteModel:
     related: dict[str, tuple[Article, ...]]
     dossier_place: dict[str, DossierPlace]
     files: tuple[str, ...]                 # content files to copy (images, attachments)
+
+    def links_of(self, article: Article) -> tuple[tuple[str, str], ...]:
+        """(content path, slug) of each article its body links to. Part of what a page showing
+        the article is made from (fingerprint.py): a renamed target changes the body's links."""
+        return tuple((target, self.slug_of[target]) for target, _ in article.article_links)
+
+    def body_of(self, article: Article) -> str:
+        """The body with its links to .md files pointing at those articles' pages. Done where a
+        body is shown, not in the model: an article stays the record its file was parsed into."""
+        html = article.body_html
+        for target, slug in self.links_of(article):  # plain replaces: a regular expression is slower
+            for end in ('"', "#"):
+                html = html.replace(ARTICLE_LINK + target + end, f"{ROOT}nieuws/{slug}/{end}")
+        return html
 
     @property
     def decisions(self) -> tuple[Article, ...]:
@@ -79,11 +94,10 @@ def _check_slugs(articles: list[Article], content: Path, problems: Problems) -> 
                            f"slug '{article.slug}' is also used by {other.source}; give one of them another slug")
 
 
-def _link_articles(articles: list[Article], content: Path, drafts: bool, problems: Problems) -> list[Article]:
-    """Replaces body links to .md files by links to the article pages; reports broken ones."""
+def _check_links(articles: list[Article], content: Path, drafts: bool, problems: Problems) -> None:
+    """Reports body links to .md files that are not (published) articles, and unknown `related`."""
     by_source = {a.source: a for a in articles}
     by_slug = {a.slug: a for a in articles}
-    linked = []
     for article in articles:
         for target, line in article.article_links:
             found = by_source.get(target)
@@ -97,16 +111,6 @@ def _link_articles(articles: list[Article], content: Path, drafts: bool, problem
             if slug not in by_slug:
                 problems.error(content / article.source, line_key,
                                f"related article '{slug}' does not exist{suggest(slug, by_slug)}")
-        html = article.body_html
-        for target, _ in article.article_links:
-            if target in by_source:  # plain replaces: a regular expression over every body is slow
-                slug = by_source[target].slug
-                for end in ('"', "#"):
-                    html = html.replace(ARTICLE_LINK + target + end, f"{ROOT}nieuws/{slug}/{end}")
-        if html is not article.body_html:
-            article = article.revised(body_html=html)
-        linked.append(article)
-    return linked
 
 
 def _groups(article: Article) -> list[tuple[str, int]]:
@@ -182,8 +186,8 @@ def build_model(registries: Registries, loaded: list[Article], content: Path, *,
                 problems: Problems, memo: dict | None = None) -> SiteModel:
     """memo: kept by the caller between builds, to reuse what did not change (related articles)."""
     _check_slugs(loaded, content, problems)
-    linked = _link_articles(loaded, content, drafts, problems)
-    articles = tuple(newest_first(a for a in linked if drafts or not a.draft))
+    _check_links(loaded, content, drafts, problems)
+    articles = tuple(newest_first(a for a in loaded if drafts or not a.draft))
     tags = _tag_names(articles)
     tag_by_slug = {t.slug: t for t in tags}
     # Every article shows a tag under the site-wide name, whatever spelling it used.
@@ -200,6 +204,7 @@ def build_model(registries: Registries, loaded: list[Article], content: Path, *,
         dossiers=tuple(sorted(registries.dossiers, key=lambda d: d.title.lower())),
         tags=tags,
         by_slug=by_slug,
+        slug_of={a.source: a.slug for a in articles},
         by_wijk=_index(articles, lambda a: [w.slug for w in a.wijken]),
         by_wethouder=_index(articles, lambda a: [w.slug for w in a.wethouders]),
         by_dossier=by_dossier,

@@ -259,7 +259,7 @@ def build(options: Options, *, cache: BuildCache | None = None, progress=lambda 
         renderer = Renderer(model, options.templates, cache_folder(options) / "templates")
         pages = site_pages(model)
         writer = SiteWriter(options.out, cache_folder(options) / f"{options.out.name}.shadow", cache.state.trees)
-        fingerprints = Fingerprints(repr(model.config))
+        fingerprints = Fingerprints(repr(model.config), model.links_of)
         todo = _stale_pages(pages, renderer, writer, fingerprints)
         lap(f"find changed pages ({len(todo)} of {len(pages)})")
 

@@ -56,11 +56,6 @@ def _url(context, target) -> str:
     return relative(context["root"], target)
 
 
-@jinja2.pass_context
-def _body(context, article) -> Markup:
-    return Markup(article.body_html.replace(ROOT, context["root"]))
-
-
 def make_environment(dirs: list[Path], compiled: Path | None = None) -> jinja2.Environment:
     """The theme's environment; with `compiled`, compiled templates are kept there between runs
     (Jinja2 checks each against its source, so an edited template is compiled again)."""
@@ -72,7 +67,7 @@ def make_environment(dirs: list[Path], compiled: Path | None = None) -> jinja2.E
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d)) for d in dirs]),
         autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         bytecode_cache=bytecode)
-    env.filters.update(url=_url, body=_body, datum=_datum, maand=dutch_month, iso=lambda d: d.isoformat())
+    env.filters.update(url=_url, datum=_datum, maand=dutch_month, iso=lambda d: d.isoformat())
     env.globals.update(type_label=TYPE_LABEL, status_meaning=STATUS_MEANING)
     return env
 
@@ -96,7 +91,12 @@ class Renderer:
         self.model = model
         self.dirs = theme_dirs(templates)
         self.env = make_environment(self.dirs, compiled)
+        self.env.filters["body"] = self._body
         self._digests: dict[str, str] = {}
+
+    @jinja2.pass_context
+    def _body(self, context, article) -> Markup:
+        return Markup(self.model.body_of(article).replace(ROOT, context["root"]))
 
     def template_digest(self, name: str) -> str:
         """Hash of a template and every template it extends, imports or includes: a page
