@@ -5,8 +5,8 @@ Two files, so that a build with nothing to do reads only the small one:
   (by its folder's inode: the live --out and its shadow copy swap places at every build)
   what each file was made from and its hash;
 - <out>.pickle: parsed articles (valid while the program version, the registries and the
-  working directory, which error paths are relative to, stay the same), the search index
-  and what the model reuses.
+  working directory, which error paths are relative to, stay the same), the search index,
+  what the model reuses and what each page showed.
 A file that cannot be read, or was written by another version, is ignored, never trusted.
 """
 from __future__ import annotations
@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
+from .fingerprint import Dependencies
 from .search import SearchIndex
 
-FORMAT = f"wijknieuws-cache-3-{__version__}"
+FORMAT = f"wijknieuws-cache-4-{__version__}"
 
 
 @dataclass
@@ -28,6 +29,7 @@ class Content:
     articles: dict = field(default_factory=dict)       # source -> loader.Cached
     search: SearchIndex = field(default_factory=SearchIndex)
     model: dict = field(default_factory=dict)          # model.build_model's memo
+    pages: Dependencies = field(default_factory=Dependencies)
 
 
 @dataclass

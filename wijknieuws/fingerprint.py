@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from .content import Article
@@ -30,7 +31,8 @@ class Fingerprints:
         self._links_of = links_of  # what an article's body shows besides its own fields
         # Immutable values shared by many pages (articles, a listing's page folders) are
         # hashed once per build, by identity; the memo keeps them alive so ids stay unique.
-        self._memo: dict[int, tuple[object, bytes]] = {}
+        self._memo: dict[int, tuple[object, bytes, frozenset[str]]] = {}
+        self._shown: set[str] = set()
 
     def _digest(self, value) -> bytes:
         kind = type(value)
@@ -38,10 +40,13 @@ class Fingerprints:
             return repr(value).encode()
         found = self._memo.get(id(value))
         if found is not None:
+            self._shown |= found[2]
             return found[1]
+        outer, self._shown = self._shown, set()
         if kind is Article:
             links = self._links_of(value)
             digest = hashlib.sha1(value.digest + repr(links).encode()).digest() if links else value.digest
+            self._shown.add(value.source)
         elif kind is tuple or kind is list:
             digest = hashlib.sha1(b"[" + b",".join([self._digest(item) for item in value])).digest()
         elif kind is dict:
@@ -51,8 +56,28 @@ class Fingerprints:
             digest = hashlib.sha1(kind.__name__.encode() + b"(" + b",".join(
                 [self._digest(getattr(value, name)) for name in _field_names(kind)])).digest()
         if kind is not list and kind is not dict:
-            self._memo[id(value)] = (value, digest)
+            self._memo[id(value)] = (value, digest, frozenset(self._shown))
+        outer |= self._shown
+        self._shown = outer
         return digest
 
-    def page(self, path: str, template: str, context: dict) -> str:
-        return hashlib.sha1(self.salt + f"\0{path}\0{template}\0".encode() + self._digest(context)).hexdigest()
+    def page(self, path: str, template: str, context: dict) -> tuple[str, frozenset[str]]:
+        """The page's fingerprint, and the articles (by source) whose fields it shows."""
+        self._shown = set()
+        digest = self._digest(context)
+        return (hashlib.sha1(self.salt + f"\0{path}\0{template}\0".encode() + digest).hexdigest(),
+                frozenset(self._shown))
+
+    def article(self, article: Article) -> bytes:
+        return self._digest(article)
+
+
+@dataclass
+class Dependencies:
+    """What the pages of the last good build were made from: with the same shape, only the
+    pages that show an article whose fingerprint changed need a look."""
+
+    inputs: str = ""                               # that build's inputs (cache.State.inputs)
+    shape: str = ""                                # the model's shape, with the templates
+    articles: dict = field(default_factory=dict)   # source -> Fingerprints.article()
+    shows: dict = field(default_factory=dict)      # page path -> sources of the articles it shows

@@ -5,6 +5,7 @@ as links inside the articles, so the articles stay simple immutable records.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -49,6 +50,7 @@ class SiteModel:
     related: dict[str, tuple[Article, ...]]
     dossier_place: dict[str, DossierPlace]
     files: tuple[str, ...]                 # content files to copy (images, attachments)
+    shape: str                             # _shape(): the same pages and lists as a build with the same shape
 
     def links_of(self, article: Article) -> tuple[tuple[str, str], ...]:
         """(content path, slug) of each article its body links to. Part of what a page showing
@@ -123,11 +125,37 @@ def _groups(article: Article) -> list[tuple[str, int]]:
     return groups
 
 
-def _related(articles: tuple[Article, ...], by_slug: dict[str, Article], memo: dict) -> dict[str, tuple[Article, ...]]:
+# Fields of an article that only show it; every other field (date, wijk, status, tags, ...)
+# decides which pages there are and which lists the article is in.
+SHOWN_ONLY = frozenset({"title", "summary", "body_html", "image", "image_alt", "image_caption", "files",
+                        "article_links", "key_lines"})
+_SHAPING = tuple(f.name for f in dataclasses.fields(Article) if f.name not in SHOWN_ONLY)
+
+
+def _key(value):
+    """A registry entry or tag by its slug (and a tag's spelling): the entries themselves are in
+    the shape once, as the registries."""
+    if isinstance(value, tuple):
+        return tuple(_key(item) for item in value)
+    if isinstance(value, Tag):
+        return value.slug, value.name
+    return value.slug if isinstance(value, (Wijk, Wethouder, Dossier)) else value
+
+
+def _shape(articles: tuple[Article, ...], registries: Registries, drafts: bool) -> str:
+    """What decides the pages and their lists, apart from what each article shows: while it is
+    the same, a page changes only when an article on it does (pipeline.py), and related
+    articles need no new ranking."""
+    rows = [tuple(_key(getattr(a, name)) for name in _SHAPING) for a in articles]
+    entries = (registries.site, registries.wijken.entries, registries.wethouders.entries, registries.dossiers.entries)
+    return hashlib.sha1(repr((rows, entries, drafts)).encode()).hexdigest()
+
+
+def _related(articles: tuple[Article, ...], by_slug: dict[str, Article], shape: str,
+             memo: dict) -> dict[str, tuple[Article, ...]]:
     """Explicit `related` first, then the nearest articles that share the most with this one.
-    The ranking depends only on what _shape covers; memo keeps the last one (an edit of a body
-    or a title does not rank 10,000 articles again)."""
-    shape = hashlib.sha1(repr([(a.slug, a.date.timestamp(), _groups(a), a.related) for a in articles]).encode()).digest()
+    memo keeps the last ranking, by shape (an edit of a body or a title does not rank 10,000
+    articles again)."""
     if shape not in memo:
         memo.clear()
         memo[shape] = _ranked(articles, by_slug)
@@ -195,6 +223,7 @@ def build_model(registries: Registries, loaded: list[Article], content: Path, *,
                      if any(t != tag_by_slug[t.slug] for t in a.tags) else a for a in articles)
     by_slug = {a.slug: a for a in articles}
     by_dossier = _index(articles, lambda a: [a.dossier.slug] if a.dossier else [])
+    shape = _shape(articles, registries, drafts)
     files = sorted({f for a in articles for f in a.files} | {a.image for a in articles if a.image})
     return SiteModel(
         config=registries.site,
@@ -210,7 +239,8 @@ def build_model(registries: Registries, loaded: list[Article], content: Path, *,
         by_dossier=by_dossier,
         by_tag=_index(articles, lambda a: [t.slug for t in a.tags]),
         by_year=_index(articles, lambda a: [a.day.year]),
-        related=_related(articles, by_slug, {} if memo is None else memo),
+        related=_related(articles, by_slug, shape, {} if memo is None else memo),
+        shape=shape,
         dossier_place=_dossier_places(by_dossier),
         files=tuple(files),
     )

@@ -20,7 +20,7 @@ from .cache import BuildCache
 from .content import Loaded
 from .errors import ContentErrors, Problems
 from .feeds import atom, site_feeds
-from .fingerprint import Fingerprints
+from .fingerprint import Dependencies, Fingerprints
 from .loader import articles_of, load_articles, scan
 from .model import SiteModel, build_model
 from .newsletter import site_files as newsletter_files
@@ -132,21 +132,23 @@ def _unchanged_site(options: Options, cache: BuildCache, inputs: str) -> bool:
 _JOB: tuple | None = None
 
 
-def _render_chunk(chunk: range) -> tuple[list[tuple[str, str, str]], int]:
-    """Renders pages todo[i] into the shadow: (path, fingerprint, digest) of each, and how many
-    were written. Only the indices cross a pipe: a page's context would pickle half the model."""
+def _render_chunk(chunk: range) -> tuple[list[tuple[str, str, str, frozenset | None]], int]:
+    """Renders pages todo[i] into the shadow: (path, fingerprint, digest, shown) of each, and how
+    many were written; shown (the articles on it) where the page came without a fingerprint. Only the indices cross a pipe: a page's context would pickle half the model."""
     renderer, writer, todo, fingerprints = _JOB
     written = writer.written
     done = []
     for i in chunk:
         page, fingerprint = todo[i]
-        fingerprint = fingerprint or _fingerprint(fingerprints, renderer, page)
-        done.append((page.path, fingerprint, writer.put(page.path, renderer.render(page))))
+        shown = None
+        if fingerprint is None:
+            fingerprint, shown = _fingerprint(fingerprints, renderer, page)
+        done.append((page.path, fingerprint, writer.put(page.path, renderer.render(page)), shown))
     return done, writer.written - written
 
 
 def _render(todo: list[tuple[Page, str | None]], renderer: Renderer, writer: SiteWriter,
-            fingerprints: Fingerprints, jobs: int, progress, meanwhile) -> None:
+            fingerprints: Fingerprints, shows: dict, jobs: int, progress, meanwhile) -> None:
     """Renders the pages into the shadow; on all cores where the system can fork. The main
     process does `meanwhile` while its workers render (they often wait for the disk)."""
     global _JOB
@@ -156,8 +158,10 @@ def _render(todo: list[tuple[Page, str | None]], renderer: Renderer, writer: Sit
     def collect(done, count: int) -> None:
         nonlocal written
         for results, count_written in progress(done, count):
-            for path, fingerprint, digest in results:
+            for path, fingerprint, digest, shown in results:
                 writer.record(path, fingerprint, digest)
+                if shown is not None:
+                    shows[path] = shown
             written += count_written
 
     try:
@@ -195,28 +199,35 @@ def _kept(writer: SiteWriter, path: str, fingerprint: str) -> bool:
     return digest is not None and writer.keep(path, fingerprint, digest)
 
 
-def _fingerprint(fingerprints: Fingerprints, renderer: Renderer, page: Page) -> str:
+def _fingerprint(fingerprints: Fingerprints, renderer: Renderer, page: Page) -> tuple[str, frozenset[str]]:
     return fingerprints.page(page.path, renderer.template_digest(page.template), page.context)
 
 
-def _stale_pages(pages: list[Page], renderer: Renderer, writer: SiteWriter,
-                 fingerprints: Fingerprints) -> list[tuple[Page, str | None]]:
-    """The pages that must be rendered, with their fingerprints; None where there is no live
-    site to compare with: then every page is rendered, and the workers fingerprint them."""
+def _stale_pages(pages: list[Page], renderer: Renderer, writer: SiteWriter, fingerprints: Fingerprints,
+                 before: Dependencies | None, changed: set[str]) -> tuple[list[tuple[Page, str | None]], dict]:
+    """The pages that must be rendered, with their fingerprints, and the articles each page shows.
+    With `before` (same shape as the last good build), a page that shows none of the `changed`
+    articles is the same as then and is not even fingerprinted. Without a live site to compare
+    with, every page is rendered and the workers fingerprint them."""
     if not writer.live:
-        return [(page, None) for page in pages]
-    todo = []
+        return [(page, None) for page in pages], {}
+    todo, shows = [], {}
     for page in pages:
-        fingerprint = _fingerprint(fingerprints, renderer, page)
+        shown = before.shows.get(page.path) if before else None
+        if shown is not None and not shown & changed and page.path in writer.live:
+            if writer.keep(page.path, *writer.live[page.path]):
+                shows[page.path] = shown
+                continue
+        fingerprint, shows[page.path] = _fingerprint(fingerprints, renderer, page)
         if not _kept(writer, page.path, fingerprint):
             todo.append((page, fingerprint))
-    return todo
+    return todo, shows
 
 
 def _write_feeds(model: SiteModel, writer: SiteWriter, fingerprints: Fingerprints) -> None:
     """Feeds are known by what they show, like pages: an edit remakes only the feeds it is in."""
     for feed in site_feeds(model):
-        fingerprint = fingerprints.page(feed.path, "atom", {"feed": feed})
+        fingerprint, _ = fingerprints.page(feed.path, "atom", {"feed": feed})
         if not _kept(writer, feed.path, fingerprint):
             writer.write(feed.path, atom(model, feed), fingerprint)
 
@@ -260,7 +271,13 @@ def build(options: Options, *, cache: BuildCache | None = None, progress=lambda 
         pages = site_pages(model)
         writer = SiteWriter(options.out, cache_folder(options) / f"{options.out.name}.shadow", cache.state.trees)
         fingerprints = Fingerprints(repr(model.config), model.links_of)
-        todo = _stale_pages(pages, renderer, writer, fingerprints)
+        shape = repr((model.shape, [(name, renderer.template_digest(name)) for name in sorted({p.template for p in pages})]))
+        articles = {a.source: fingerprints.article(a) for a in model.articles}
+        before = cache.content.pages
+        if before.inputs != cache.state.inputs or before.shape != shape:
+            before = None  # not the live site's, or other pages and lists: look at every page
+        changed = {source for source, digest in articles.items() if before and before.articles.get(source) != digest}
+        todo, shows = _stale_pages(pages, renderer, writer, fingerprints, before, changed)
         lap(f"find changed pages ({len(todo)} of {len(pages)})")
 
         def extra_files() -> None:
@@ -269,7 +286,7 @@ def build(options: Options, *, cache: BuildCache | None = None, progress=lambda 
             for rel, data in files.items():  # dict: a later file of one name (a theme override) wins
                 writer.write(rel, data)
 
-        _render(todo, renderer, writer, fingerprints, options.jobs, progress, meanwhile=extra_files)
+        _render(todo, renderer, writer, fingerprints, shows, options.jobs, progress, meanwhile=extra_files)
         lap("render pages; feeds, data, search, newsletter and files alongside")
         # Until the swap is done and recorded, nothing is known of either tree: a build killed
         # in between then finds no manifest to trust and renders everything.
@@ -277,6 +294,7 @@ def build(options: Options, *, cache: BuildCache | None = None, progress=lambda 
         cache.save(content=False)
         cache.state.trees = writer.commit()
         cache.state.inputs = inputs
+        cache.content.pages = Dependencies(inputs, shape, articles, shows)
     finally:
         cache.save(content=own_cache)  # parsed articles are worth keeping even when the build failed
     lap("swap in and save cache")

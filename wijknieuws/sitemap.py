@@ -23,10 +23,10 @@ def _lastmod(page: Page, model: SiteModel) -> str | None:
     """The date of the newest article a page shows: it changes when the page's news does."""
     article = page.context.get("article")
     shown = [article] if article else list(page.context.get("items", ())) or list(page.context.get("latest", ()))
-    dates = [a.day for a in shown if a is not None]
-    if not dates and model.articles:
-        dates = [model.articles[0].day]
-    return max(dates).isoformat() if dates else None
+    moments = [a.date for a in shown if a is not None]
+    if not moments and model.articles:
+        moments = [model.articles[0].date]
+    return max(moments).date().isoformat() if moments else None
 
 
 def is_page(path: str) -> bool:
