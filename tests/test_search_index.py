@@ -98,3 +98,20 @@ def test_index_updated_in_place_equals_a_fresh_one(cli, tmp_path):
         index = tree_bytes(tmp_path / "site/zoeken/index")
         assert index == tree_bytes(tmp_path / f"fresh{number}/zoeken/index"), edit
     assert json.loads(index["meta.json"])["buckets"] > 2
+
+
+def test_an_article_added_then_removed_leaves_no_trace_in_the_index(cli, tmp_path):
+    """Found by the incremental property test: an article added at the end, then removed again."""
+    from conftest import tree_bytes, write_content
+
+    def body(day: int) -> str:
+        return f"---\ntitle: Bericht\ndate: 2021-03-{day:02d}\nwijk: Rokkeveen\n---\n\nDe raad besluit.\n"
+
+    content = write_content(tmp_path, {"2021/a.md": body(24), "2021/b.md": body(1)})
+    assert cli("build").code == 0
+    (content / "2021/c.md").write_text(body(27), encoding="utf-8")
+    assert cli("build").code == 0
+    (content / "2021/c.md").unlink()
+    assert cli("build").code == 0
+    assert cli("build", "--out", "fresh").code == 0
+    assert tree_bytes(tmp_path / "site/zoeken/index") == tree_bytes(tmp_path / "fresh/zoeken/index")

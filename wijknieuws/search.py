@@ -96,8 +96,8 @@ class SearchIndex:
 
     def _update_postings(self, order: tuple[str, ...], terms: dict[str, tuple[str, str]], buckets: int) -> set[int]:
         if order[:len(self.order)] != self.order or buckets != self.buckets:  # else: new articles at the end
-            self.order, self.terms, self.buckets, self.bucket_files = order, {}, buckets, {}
-            self._postings = {}
+            self.terms, self.buckets, self.bucket_files, self._postings = {}, buckets, {}, {}
+        self.order = order
         dirty = set(range(buckets)) - set(self.bucket_files)
         for doc, source in enumerate(order):
             new, old = terms[source], self.terms.get(source, ("", ""))
