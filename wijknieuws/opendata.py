@@ -94,10 +94,18 @@ def registry_schema(name: str, kind: type, base: str) -> dict:
     return _schema(name, name.capitalize(), f"The {name} registry ({name}.yml), by name.", item, base)
 
 
+ARTICLES = "data/artikelen.json"
+
+
+def articles_file(model: SiteModel) -> bytes:
+    """data/artikelen.json: made apart from the other files, as it is the one an edit changes."""
+    return _lines(article_records(model))
+
+
 def data_files(model: SiteModel) -> list[tuple[str, bytes]]:
+    """The registries and the schemas (artikelen.json is articles_file)."""
     base = model.config.base_url
-    files = [("data/artikelen.json", _lines(article_records(model))),
-             ("data/artikelen.schema.json", _pretty(articles_schema(base)))]
+    files = [("data/artikelen.schema.json", _pretty(articles_schema(base)))]
     for name, kind, entries in (("wijken", Wijk, model.wijken), ("wethouders", Wethouder, model.wethouders),
                                 ("dossiers", Dossier, model.dossiers)):
         records = [dict(asdict(e), url=base + path_of(e)) for e in entries]

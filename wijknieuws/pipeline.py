@@ -13,6 +13,7 @@ import os
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from . import __version__
@@ -24,13 +25,13 @@ from .fingerprint import Dependencies, Fingerprints
 from .loader import articles_of, load_articles, scan
 from .model import SiteModel, build_model
 from .newsletter import site_files as newsletter_files
-from .opendata import data_files
+from .opendata import ARTICLES, articles_file, data_files
 from .output import SiteWriter, check_out_folder, inode
 from .pages import Page, site_pages
 from .registry import Registries, load_registries
 from .render import Renderer, theme_dirs
 from .search import SearchIndex
-from .sitemap import seo_files
+from .sitemap import fits_one_file, robots, sitemap, sitemap_files
 from .workers import can_fork, in_workers
 
 PARALLEL_FROM = 300  # fewer pages than this render faster than a pool of processes starts
@@ -179,11 +180,11 @@ def _render(todo: list[tuple[Page, str | None]], renderer: Renderer, writer: Sit
         _JOB = None
 
 
-def _extra_files(model: SiteModel, loading: Loading, options: Options, renderer: Renderer, pages: list[Page],
-                 search: SearchIndex):
+def _extra_files(model: SiteModel, loading: Loading, options: Options, renderer: Renderer,
+                 newsletter: list[tuple[str, bytes]], search: SearchIndex):
     terms = {item.article.source: item.terms for item in loading.loaded.values() if item.article}
-    newsletter = newsletter_files(model, options.content, renderer.env)
-    yield from data_files(model) + seo_files(model, pages, [rel for rel, _ in newsletter])
+    yield from data_files(model)
+    yield "robots.txt", robots(model)
     yield from newsletter
     yield from search.files(model, terms)
     for folder in reversed(renderer.dirs):  # theme static files; an override wins file by file
@@ -224,12 +225,23 @@ def _stale_pages(pages: list[Page], renderer: Renderer, writer: SiteWriter, fing
     return todo, shows
 
 
-def _write_feeds(model: SiteModel, writer: SiteWriter, fingerprints: Fingerprints) -> None:
-    """Feeds are known by what they show, like pages: an edit remakes only the feeds it is in."""
-    for feed in site_feeds(model):
-        fingerprint, _ = fingerprints.page(feed.path, "atom", {"feed": feed})
-        if not _kept(writer, feed.path, fingerprint):
-            writer.write(feed.path, atom(model, feed), fingerprint)
+def _write_known(model: SiteModel, pages: list[Page], extra: list[str], writer: SiteWriter,
+                 fingerprints: Fingerprints) -> None:
+    """Files known by what they are made from, like pages, and made again only when that
+    changed: feeds by the articles they show, open data by all articles, the sitemap by the
+    site's shape (its pages and their dates) and the newsletter pages (extra)."""
+    made = [(feed.path, {"feed": feed}, partial(atom, model, feed)) for feed in site_feeds(model)]
+    made.append((ARTICLES, {"articles": model.articles}, partial(articles_file, model)))
+    if fits_one_file(pages, extra):
+        made.append(("sitemap.xml", {"shape": model.shape, "extra": tuple(extra)},
+                     partial(sitemap, model, pages, extra)))
+    else:
+        for path, data in sitemap_files(model, pages, extra):
+            writer.write(path, data)
+    for path, inputs, make in made:
+        fingerprint, _ = fingerprints.page(path, "made", inputs)
+        if not _kept(writer, path, fingerprint):
+            writer.write(path, make(), fingerprint)
 
 
 class _Laps:
@@ -281,8 +293,9 @@ def build(options: Options, *, cache: BuildCache | None = None, progress=lambda 
         lap(f"find changed pages ({len(todo)} of {len(pages)})")
 
         def extra_files() -> None:
-            _write_feeds(model, writer, fingerprints)
-            files = dict(_extra_files(model, loading, options, renderer, pages, cache.content.search))
+            newsletter = newsletter_files(model, options.content, renderer.env)
+            _write_known(model, pages, [rel for rel, _ in newsletter], writer, fingerprints)
+            files = dict(_extra_files(model, loading, options, renderer, newsletter, cache.content.search))
             for rel, data in files.items():  # dict: a later file of one name (a theme override) wins
                 writer.write(rel, data)
 

@@ -88,5 +88,6 @@ def robots(model: SiteModel) -> bytes:
     return f"User-agent: *\nAllow: /\n\nSitemap: {model.config.base_url}sitemap.xml\n".encode()
 
 
-def seo_files(model: SiteModel, pages: list[Page], extra: Iterable[str] = ()) -> list[tuple[str, bytes]]:
-    return [*sitemap_files(model, pages, extra), ("robots.txt", robots(model))]
+def fits_one_file(pages: list[Page], extra: list[str]) -> bool:
+    """Whether sitemap.xml is the only sitemap file (then pipeline.py can keep it unmade)."""
+    return len(pages) + len(extra) <= MAX_URLS
