@@ -1,18 +1,24 @@
 """What a build keeps for the next one, next to --out in .wijknieuws-cache/ (safe to delete).
 
-Two files, so that a build with nothing to do reads only the small one:
+Apart, so that a build with nothing to do reads only the small one, and an edit rewrites
+little:
 - <out>.state: a fingerprint of the inputs of the last good build, and for each output tree
   (by its folder's inode: the live --out and its shadow copy swap places at every build)
   what each file was made from and its hash;
-- <out>.pickle: parsed articles (valid while the program version, the registries and the
-  working directory, which error paths are relative to, stay the same), the search index,
-  what the model reuses and what each page showed.
+- <out>.articles/NN.pickle: parsed articles, a few hundred to a file by their path's hash
+  (valid while the program version, the registries and the working directory, which error
+  paths are relative to, stay the same: the namespace); only files with a changed article
+  are written again;
+- <out>.pickle: the search index, what the model reuses and what each page showed.
 A file that cannot be read, or was written by another version, is ignored, never trusted.
+Each parsed article carries the size, time and hash of its file, so a shard older or newer
+than the rest (a build killed while saving) is still never wrong about an article.
 """
 from __future__ import annotations
 
 import os
 import pickle
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,16 +26,20 @@ from . import __version__
 from .fingerprint import Dependencies
 from .search import SearchIndex
 
-FORMAT = f"wijknieuws-cache-4-{__version__}"
+FORMAT = f"wijknieuws-cache-5-{__version__}"
+SHARDS = 64
 
 
 @dataclass
 class Content:
     namespace: str = ""
-    articles: dict = field(default_factory=dict)       # source -> loader.Cached
+    articles: dict = field(default_factory=dict)       # source -> loader.Cached; saved as _Shards
     search: SearchIndex = field(default_factory=SearchIndex)
     model: dict = field(default_factory=dict)          # model.build_model's memo
     pages: Dependencies = field(default_factory=Dependencies)
+
+    def __getstate__(self):
+        return {**self.__dict__, "articles": {}}
 
 
 @dataclass
@@ -58,11 +68,48 @@ def _write(path: Path, value) -> None:
     os.replace(temporary, path)
 
 
+def _shard(source: str) -> int:
+    return zlib.crc32(source.encode()) % SHARDS
+
+
+class _Shards:
+    """The parsed articles, in SHARDS files: a build writes only those whose articles changed."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self._saved: dict = {}  # source -> the entry as it is on disk
+
+    def _path(self, shard: int) -> Path:
+        return self.folder / f"{shard:02d}.pickle"
+
+    def read(self, namespace: str) -> dict:
+        articles = {}
+        for shard in range(SHARDS):
+            found = _read(self._path(shard), tuple)
+            if len(found) == 2 and found[0] == namespace:
+                articles.update(found[1])
+        self._saved = dict(articles)
+        return articles
+
+    def write(self, articles: dict, namespace: str) -> None:
+        saved = self._saved
+        changed = {_shard(source) for source in articles.keys() | saved.keys()
+                   if articles.get(source) is not saved.get(source)}
+        shards: dict[int, dict] = {shard: {} for shard in changed}
+        for source, entry in articles.items():
+            if (shard := _shard(source)) in shards:
+                shards[shard][source] = entry
+        for shard, entries in shards.items():
+            _write(self._path(shard), (namespace, entries))
+        self._saved = dict(articles)
+
+
 class BuildCache:
     """Backed by files (folder/name.*), or in memory only (for `check`)."""
 
     def __init__(self, folder: Path | None = None, name: str = "site"):
         self._files = (folder / f"{name}.state", folder / f"{name}.pickle") if folder else None
+        self._shards = _Shards(folder / f"{name}.articles") if folder else None
         self.state = _read(self._files[0], State) if self._files else State()
         self._content: Content | None = None if self._files else Content()
 
@@ -70,6 +117,7 @@ class BuildCache:
     def content(self) -> Content:
         if self._content is None:
             self._content = _read(self._files[1], Content)
+            self._content.articles = self._shards.read(self._content.namespace)
         return self._content
 
     def articles_for(self, namespace: str) -> dict:
@@ -81,5 +129,6 @@ class BuildCache:
         """Writes the state, and the parsed content unless told not to (serve writes it at exit)."""
         if self._files:
             if content and self._content is not None:
+                self._shards.write(self._content.articles, self._content.namespace)
                 _write(self._files[1], self._content)
             _write(self._files[0], self.state)

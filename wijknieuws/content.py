@@ -65,6 +65,13 @@ class Article:
         return dict(self.key_lines).get(key, 1)
 
     @functools.cached_property
+    def shaping(self) -> bytes:
+        """A hash of the fields that decide which pages there are and which lists the article is
+        in (all but SHOWN_ONLY), registry entries by slug: the model's shape is made of these.
+        Computed with the digest, in the worker that parsed the article."""
+        return hashlib.sha1(repr(tuple(_key(getattr(self, name)) for name in _SHAPING)).encode()).digest()
+
+    @functools.cached_property
     def digest(self) -> bytes:
         """A hash of every field, for page fingerprints. Computed once, where the article is
         parsed (a worker), and kept with it in the cache; an article changed with
@@ -82,6 +89,23 @@ class Article:
     @property
     def day(self) -> date:
         return self.date.date()
+
+
+# Fields of an article that only show it; every other field (date, wijk, status, tags, ...)
+# decides which pages there are and which lists the article is in.
+SHOWN_ONLY = frozenset({"title", "summary", "body_html", "image", "image_alt", "image_caption", "files",
+                        "article_links", "key_lines"})
+_SHAPING = tuple(f.name for f in dataclasses.fields(Article) if f.name not in SHOWN_ONLY)
+
+
+def _key(value):
+    """A registry entry or tag by its slug (and a tag's spelling): the entries themselves are in
+    the shape once, as the registries."""
+    if isinstance(value, tuple):
+        return tuple(_key(item) for item in value)
+    if isinstance(value, Tag):
+        return value.slug, value.name
+    return value.slug if isinstance(value, (Wijk, Wethouder, Dossier)) else value
 
 
 def tag_slug(name: str) -> str:
@@ -213,7 +237,7 @@ class Reader:
 
         article = _read(self.content / source, source, raw, self.registries, self.renderer, exists, problems)
         if article:
-            article.digest  # hashed here, on the worker's core, and cached with the article
+            article.digest, article.shaping  # hashed here, on the worker's core, and cached with the article
         return Loaded(article, tuple(problems.errors), tuple(problems.warnings), tuple(sorted(looked_up.items())),
                       article_terms(article) if article else ("", ""))
 

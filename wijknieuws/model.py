@@ -5,7 +5,6 @@ as links inside the articles, so the articles stay simple immutable records.
 """
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -125,30 +124,12 @@ def _groups(article: Article) -> list[tuple[str, int]]:
     return groups
 
 
-# Fields of an article that only show it; every other field (date, wijk, status, tags, ...)
-# decides which pages there are and which lists the article is in.
-SHOWN_ONLY = frozenset({"title", "summary", "body_html", "image", "image_alt", "image_caption", "files",
-                        "article_links", "key_lines"})
-_SHAPING = tuple(f.name for f in dataclasses.fields(Article) if f.name not in SHOWN_ONLY)
-
-
-def _key(value):
-    """A registry entry or tag by its slug (and a tag's spelling): the entries themselves are in
-    the shape once, as the registries."""
-    if isinstance(value, tuple):
-        return tuple(_key(item) for item in value)
-    if isinstance(value, Tag):
-        return value.slug, value.name
-    return value.slug if isinstance(value, (Wijk, Wethouder, Dossier)) else value
-
-
 def _shape(articles: tuple[Article, ...], registries: Registries, drafts: bool) -> str:
     """What decides the pages and their lists, apart from what each article shows: while it is
     the same, a page changes only when an article on it does (pipeline.py), and related
     articles need no new ranking."""
-    rows = [tuple(_key(getattr(a, name)) for name in _SHAPING) for a in articles]
     entries = (registries.site, registries.wijken.entries, registries.wethouders.entries, registries.dossiers.entries)
-    return hashlib.sha1(repr((rows, entries, drafts)).encode()).hexdigest()
+    return hashlib.sha1(b"".join(a.shaping for a in articles) + repr((entries, drafts)).encode()).hexdigest()
 
 
 def _related(articles: tuple[Article, ...], by_slug: dict[str, Article], shape: str,

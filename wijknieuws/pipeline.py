@@ -98,15 +98,17 @@ def _no_cycle_collection():
 
 
 @_no_cycle_collection()
-def load(options: Options, cache: BuildCache | None = None) -> Loading:
-    """Reads and checks all content; raises ContentErrors listing every problem found."""
+def load(options: Options, cache: BuildCache | None = None, files: dict | None = None) -> Loading:
+    """Reads and checks all content (files: its scan(), if the caller made one already);
+    raises ContentErrors listing every problem found."""
     cache = cache or BuildCache()
     problems = Problems()
     registries = _registries(options, problems)
     # A parsed article embeds its registry entries, and its errors name paths from here.
     namespace = repr((__version__, os.getcwd(), registries.wijken.entries, registries.wethouders.entries,
                       registries.dossiers.entries))
-    loaded = load_articles(options.content, scan(options.content), registries, problems,
+    files = scan(options.content) if files is None else files
+    loaded = load_articles(options.content, files, registries, problems,
                            cache.articles_for(namespace), options.jobs)
     model = build_model(registries, articles_of(loaded), options.content, drafts=options.drafts,
                         problems=problems, memo=cache.content.model)
@@ -115,9 +117,10 @@ def load(options: Options, cache: BuildCache | None = None) -> Loading:
     return Loading(model, problems, loaded)
 
 
-def _inputs(options: Options, dirs: list[Path]) -> str:
-    """Everything a build reads, by file size and time: equal means nothing to do."""
-    state = [__version__, os.getcwd(), repr(dataclasses.astuple(options)), scan(options.content)]
+def _inputs(options: Options, dirs: list[Path], files: dict) -> str:
+    """Everything a build reads (files: the content folder's scan()), by file size and time:
+    equal means nothing to do."""
+    state = [__version__, os.getcwd(), repr(dataclasses.astuple(options)), files]
     state += [(str(d), scan(d)) for d in dirs]
     now = time.time_ns()
     if any(now - mtime < 2_000_000_000 for mtime, _ in state[3].values()):
@@ -271,12 +274,13 @@ def build(options: Options, *, cache: BuildCache | None = None, progress=lambda 
     own_cache = cache is None
     if own_cache:
         cache = open_cache(options)
-    inputs = _inputs(options, dirs)
+    files = scan(options.content)
+    inputs = _inputs(options, dirs, files)
     if _unchanged_site(options, cache, inputs):
         lap("nothing changed")
         return Result(-1, [], len(cache.state.trees[inode(options.out)]), 0, lap.total, lap.laps)
     try:
-        loading = load(options, cache)
+        loading = load(options, cache, files)
         model = loading.model
         lap("load and check content")
         renderer = Renderer(model, options.templates, cache_folder(options) / "templates")
