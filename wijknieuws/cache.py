@@ -112,6 +112,7 @@ class BuildCache:
         self._shards = _Shards(folder / f"{name}.articles") if folder else None
         self.state = _read(self._files[0], State) if self._files else State()
         self._content: Content | None = None if self._files else Content()
+        self.last = None  # pipeline.LastBuild, in memory only
 
     @property
     def content(self) -> Content:

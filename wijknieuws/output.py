@@ -63,6 +63,15 @@ def check_out_folder(out: Path, protected: list[Path]) -> None:
         raise UsageError(f"--out '{out}' exists and is not a folder")
 
 
+def replace_live(out: Path, path: str, data: bytes) -> None:
+    """One file of the live site replaced whole (serve's edited page, ahead of its build):
+    renamed in, so that the shadow's hard link to the old file keeps the old bytes."""
+    target = out / path
+    temporary = target.with_name(target.name + ".wijknieuws-new")
+    temporary.write_bytes(data)
+    os.replace(temporary, target)
+
+
 class SiteWriter:
     """Brings the shadow copy up to date file by file, then swaps it in (commit)."""
 

@@ -92,12 +92,15 @@ def home(model: SiteModel) -> list[Page]:
         statuses=[(s, STATUS_MEANING[s]) for s in STATUSES]))]
 
 
-def articles(model: SiteModel) -> list[Page]:
-    return [Page(file_of(page_path(a)), "article.html", dict(
+def article_page(model: SiteModel, a: Article) -> Page:
+    return Page(file_of(page_path(a)), "article.html", dict(
         section="nieuws", title=a.title, article=a, related=model.related.get(a.slug, ()),
         place=model.dossier_place.get(a.slug),
         breadcrumbs=[("Nieuws", "nieuws/")]))
-        for a in model.articles]
+
+
+def articles(model: SiteModel) -> list[Page]:
+    return [article_page(model, a) for a in model.articles]
 
 
 def news(model: SiteModel) -> list[Page]:

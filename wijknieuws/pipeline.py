@@ -63,6 +63,18 @@ class Loading:
     model: SiteModel
     problems: Problems
     loaded: dict[str, Loaded]
+    registries: Registries
+
+
+@dataclass(frozen=True)
+class LastBuild:
+    """What the last good build was made from and made, kept in memory by a caller that builds
+    again and again (serve), for preview.py."""
+
+    files: dict           # the content folder's scan()
+    themes: list          # (folder, scan()) of each templates folder
+    loading: Loading
+    renderer: Renderer
 
 
 def cache_folder(options: Options) -> Path:
@@ -114,14 +126,17 @@ def load(options: Options, cache: BuildCache | None = None, files: dict | None =
                         problems=problems, memo=cache.content.model)
     if problems:
         raise ContentErrors(problems.errors)
-    return Loading(model, problems, loaded)
+    return Loading(model, problems, loaded, registries)
 
 
-def _inputs(options: Options, dirs: list[Path], files: dict) -> str:
-    """Everything a build reads (files: the content folder's scan()), by file size and time:
-    equal means nothing to do."""
-    state = [__version__, os.getcwd(), repr(dataclasses.astuple(options)), files]
-    state += [(str(d), scan(d)) for d in dirs]
+def theme_files(dirs: list[Path]) -> list[tuple[str, dict]]:
+    return [(str(d), scan(d)) for d in dirs]
+
+
+def _inputs(options: Options, files: dict, themes: list) -> str:
+    """Everything a build reads (the content's and the templates' scan()), by file size and
+    time: equal means nothing to do."""
+    state = [__version__, os.getcwd(), repr(dataclasses.astuple(options)), files, *themes]
     now = time.time_ns()
     if any(now - mtime < 2_000_000_000 for mtime, _ in state[3].values()):
         state.append(now)  # a file saved just now may change again within one clock tick, unseen
@@ -274,8 +289,8 @@ def build(options: Options, *, cache: BuildCache | None = None, progress=lambda 
     own_cache = cache is None
     if own_cache:
         cache = open_cache(options)
-    files = scan(options.content)
-    inputs = _inputs(options, dirs, files)
+    files, themes = scan(options.content), theme_files(dirs)
+    inputs = _inputs(options, files, themes)
     if _unchanged_site(options, cache, inputs):
         lap("nothing changed")
         return Result(-1, [], len(cache.state.trees[inode(options.out)]), 0, lap.total, lap.laps)
@@ -312,6 +327,7 @@ def build(options: Options, *, cache: BuildCache | None = None, progress=lambda 
         cache.state.trees = writer.commit()
         cache.state.inputs = inputs
         cache.content.pages = Dependencies(inputs, shape, articles, shows)
+        cache.last = LastBuild(files, themes, loading, renderer)
     finally:
         cache.save(content=own_cache)  # parsed articles are worth keeping even when the build failed
     lap("swap in and save cache")

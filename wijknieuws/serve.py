@@ -1,7 +1,8 @@
 """`wijknieuws serve`: build, serve --out with livereload, rebuild on every save (SPEC section 1).
 
 Two halves. `Site` is the watching and rebuilding: it builds, remembers the errors of the
-last build and tells the terminal. The HTTP half serves --out through livereload, which
+last build and tells the terminal. A save of one article writes that article's page first
+(preview.py), and the tab reloads with it before the rest of the site is rebuilt. The HTTP half serves --out through livereload, which
 injects its script into every HTML response; while the site has errors, HTML addresses get
 a page that lists them instead, so the tab that shows it reloads into the site once fixed.
 """
@@ -12,18 +13,24 @@ import gc
 import logging
 import socket
 import sys
+import time
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 import jinja2
 from livereload import Server
 from livereload.handlers import LiveReloadHandler, StaticFileHandler
+from tornado.ioloop import IOLoop
 
 from .errors import ContentError, ContentErrors, UsageError
 from .pipeline import Options, build, open_cache
+from .preview import write_edited_page
 from .render import default_theme, theme_dirs
 
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
+# After the edited page is written, the build waits this long: the tab, reloading, fetches the
+# page meanwhile rather than behind a build that keeps the server busy.
+PAGE_FIRST_SECONDS = 0.2
 
 
 class Site:
@@ -38,6 +45,22 @@ class Site:
     def watched(self) -> list[Path]:
         """Saves here change the site: the content and every templates folder in use."""
         return [self.options.content, *theme_dirs(self.options.templates)]
+
+    def write_edited_page(self) -> bool:
+        """The saved article's own page, ahead of the build; never while there are errors, which
+        only a build can clear."""
+        if self.errors:
+            return False
+        started = time.perf_counter()
+        try:
+            path = write_edited_page(self.options, self.cache)
+        except OSError as exc:  # the build that follows reports what is wrong with --out
+            print(f"The edited page could not be written first: {exc}", file=sys.stderr, flush=True)
+            return False
+        if path and not self.quiet:
+            print(f"Wrote {path} in {time.perf_counter() - started:.2f} s; the rest of the site follows.",
+                  flush=True)
+        return path is not None
 
     def rebuild(self) -> None:
         try:
@@ -135,15 +158,30 @@ def serve(options: Options, host: str, port: int, quiet: bool = False) -> None:
     server = Server()
     server.SFH = handler_for(site)
 
+    pending = None  # the build that follows an edited page
+
     def rebuild_and_reload():
+        nonlocal pending
+        pending = None
         site.rebuild()
         # livereload's own reload skips saves within 3 s of its previous reload; this one follows
         # every build (and so makes livereload skip its own). A full reload ("*"), because an
         # error page that goes or comes needs more than the new CSS.
         LiveReloadHandler.reload_waiters("*")
 
+    def saved():
+        nonlocal pending
+        loop = IOLoop.current()
+        if pending is not None:
+            loop.remove_timeout(pending)
+        if site.write_edited_page():
+            LiveReloadHandler.reload_waiters("*")
+            pending = loop.call_later(PAGE_FIRST_SECONDS, rebuild_and_reload)
+        else:
+            rebuild_and_reload()
+
     for folder in site.watched():
-        server.watch(str(folder), rebuild_and_reload)
+        server.watch(str(folder), saved)
     site.rebuild()
 
     # livereload narrates every poll, connection and reload, and tornado every request (each

@@ -1,0 +1,164 @@
+"""serve's edited page first (preview.py): the page it writes ahead of the build is the page the
+build makes, and anything but a plain edit of one article waits for the build."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import tree_bytes
+from wijknieuws.pipeline import Options, build, open_cache
+from wijknieuws.preview import write_edited_page
+
+MEMO = "2021/memo.md"
+MEMO_PAGE = "nieuws/memo/index.html"
+
+
+def _options(tmp_path, out: str = "site") -> Options:
+    return Options(content=tmp_path / "content", out=tmp_path / out)
+
+
+def _full_build(tmp_path) -> dict[str, bytes]:
+    """The site built from nothing, beside the one serve keeps."""
+    for stale in (tmp_path / "full", tmp_path / ".wijknieuws-cache/full.shadow"):
+        shutil.rmtree(stale, ignore_errors=True)
+    for stale in (tmp_path / ".wijknieuws-cache").glob("full.*"):
+        stale.unlink() if stale.is_file() else shutil.rmtree(stale)
+    build(_options(tmp_path, "full"))
+    return tree_bytes(tmp_path / "full")
+
+
+def _edit(path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.fixture
+def served(content, tmp_path):
+    """A built site and the cache serve keeps in memory."""
+    options = _options(tmp_path)
+    cache = open_cache(options)
+    build(options, cache=cache)
+    return options, cache
+
+
+def test_the_edited_page_is_the_page_the_build_makes(served, content, tmp_path):
+    options, cache = served
+    before = tree_bytes(tmp_path / "site")
+    _edit(content / MEMO, "Het college zet", "Het college van B en W zet")
+
+    assert write_edited_page(options, cache) == MEMO_PAGE
+    now = tree_bytes(tmp_path / "site")
+    assert [rel for rel in now if now[rel] != before[rel]] == [MEMO_PAGE]  # the rest waits for the build
+    assert b"Het college van B en W zet" in now[MEMO_PAGE]
+    full = _full_build(tmp_path)
+    assert now[MEMO_PAGE] == full[MEMO_PAGE]
+
+    # the shadow kept the old page: the file was replaced, not written through its hard link
+    assert (tmp_path / ".wijknieuws-cache/site.shadow" / MEMO_PAGE).read_bytes() == before[MEMO_PAGE]
+
+    build(options, cache=cache)  # the build that follows
+    assert tree_bytes(tmp_path / "site") == full
+
+
+def test_a_title_edit_shows_at_once_on_its_page_and_in_lists_after_the_build(served, content, tmp_path):
+    options, cache = served
+    _edit(content / MEMO, "title: Huizen van de Wijk in de koelkast", "title: Huizen van de Wijk even niet")
+    assert write_edited_page(options, cache) == MEMO_PAGE
+    assert "Huizen van de Wijk even niet" not in (tmp_path / "site/index.html").read_text(encoding="utf-8")
+    build(options, cache=cache)
+    assert "Huizen van de Wijk even niet" in (tmp_path / "site/index.html").read_text(encoding="utf-8")
+    assert tree_bytes(tmp_path / "site") == _full_build(tmp_path)
+
+
+def _new_article(content):
+    (content / "2021/nieuw.md").write_text("---\ntitle: Nieuw\ndate: 2021-09-01\nwijk: Rokkeveen\n"
+                                           "type: nieuws\n---\n\nTekst.\n", encoding="utf-8")
+
+
+def _two_articles(content):
+    _edit(content / MEMO, "Het college zet", "Het college van B en W zet")
+    _edit(content / "2021/vlieger.md", "De activiteiten verhuizen", "De activiteiten gaan")
+
+
+def _template(content):
+    theme = content.parent / "templates"
+    theme.mkdir()
+    (theme / "tags.html").write_text('{% extends "base.html" %}', encoding="utf-8")
+
+
+WAITS_FOR_THE_BUILD = {
+    "date (its place in lists)": lambda c: _edit(c / MEMO, "date: 2021-04-15", "date: 2021-04-16"),
+    "wijk": lambda c: _edit(c / MEMO, "wijk: [Oosterheem, Rokkeveen]", "wijk: Oosterheem"),
+    "an error": lambda c: _edit(c / MEMO, "wijk: [Oosterheem, Rokkeveen]", "wijk: Oosterhem"),
+    "a link to no article": lambda c: _edit(c / MEMO, "in de koelkast.", "in de [koelkast](koelkast.md)."),
+    "becomes a draft": lambda c: _edit(c / MEMO, "type: memo", "type: memo\ndraft: true"),
+    "a new article": _new_article,
+    "two articles": _two_articles,
+    "a template": _template,
+    "an article removed": lambda c: (c / MEMO).unlink(),
+}
+
+
+@pytest.mark.parametrize("change", WAITS_FOR_THE_BUILD)
+def test_anything_but_a_plain_edit_waits_for_the_build(served, content, tmp_path, change):
+    options, cache = served
+    before = tree_bytes(tmp_path / "site")
+    WAITS_FOR_THE_BUILD[change](content)
+    assert write_edited_page(options, cache) is None
+    assert tree_bytes(tmp_path / "site") == before
+
+
+def test_nothing_before_a_first_good_build(content, tmp_path):
+    options = _options(tmp_path)
+    _edit(content / MEMO, "Het college zet", "Het college van B en W zet")
+    assert write_edited_page(options, open_cache(options)) is None
+    assert not (tmp_path / "site").exists()
+
+
+MEMO_TEXT = """\
+---
+title: {title}
+date: {date}
+wijk: [Oosterheem, Rokkeveen]
+wethouder: Ter Laak
+type: memo
+status: uitgesteld
+dossier: huizen-van-de-wijk
+tags: [inzet, bibliotheek]
+summary: {summary}
+---
+
+{body}
+"""
+memo_versions = st.builds(
+    MEMO_TEXT.format,
+    title=st.sampled_from(["Huizen van de Wijk in de koelkast", "Huizen van de Wijk even niet", "Koelkast"]),
+    date=st.sampled_from(["2021-04-15", "2021-04-15", "2019-01-02"]),
+    summary=st.sampled_from(["Plannen uitgesteld.", "Het college wacht."]),
+    body=st.sampled_from(["Het college zet de plannen in de koelkast.", "Zie [De Vlieger](vlieger.md).",
+                          "Een *andere* tekst.\n\n- met\n- een lijst"]))
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                   HealthCheck.function_scoped_fixture])
+@given(versions=st.lists(memo_versions, min_size=1, max_size=4))
+def test_every_page_written_first_is_the_page_of_a_full_build(content, tmp_path, versions):
+    options = _options(tmp_path)
+    shutil.rmtree(tmp_path / "site", ignore_errors=True)
+    shutil.rmtree(tmp_path / ".wijknieuws-cache", ignore_errors=True)
+    (content / MEMO).write_text(MEMO_TEXT.format(title="Begin", date="2021-04-15", summary="Begin.",
+                                                 body="Begin."), encoding="utf-8")
+    cache = open_cache(options)
+    build(options, cache=cache)
+    for version in versions:
+        (content / MEMO).write_text(version, encoding="utf-8")
+        written = write_edited_page(options, cache)
+        full = _full_build(tmp_path)
+        if written is not None:
+            assert (tmp_path / "site" / written).read_bytes() == full[written]
+        build(options, cache=cache)
+        assert tree_bytes(tmp_path / "site") == full

@@ -1,0 +1,61 @@
+"""The edited article's own page first, for `serve`: written in milliseconds, while the build
+that follows (most of a second at 10,000 articles) brings the rest of the site along.
+
+Only in the plain case, which is most saves: one article changed and nothing else, without
+errors, and with its place in the site the same (the fields that decide the lists it is in,
+the files it uses, the articles it links to). Its page is then exactly the page the build will
+make, because nothing else it shows has changed. Anything else waits for the build.
+"""
+from __future__ import annotations
+
+from .cache import BuildCache
+from .content import Reader
+from .contentfiles import Unreadable, read_whole
+from .errors import ContentErrors
+from .loader import OUTSIDE, scan
+from .output import inode, replace_live
+from .pages import article_page
+from .pipeline import Options, theme_files
+from .render import theme_dirs
+
+
+def write_edited_page(options: Options, cache: BuildCache) -> str | None:
+    """Writes the page of the one article saved since the last good build into the live site;
+    its path, or None when this save needs the whole build."""
+    last = cache.last
+    if last is None:
+        return None
+    files = scan(options.content)
+    changed = [rel for rel in files.keys() | last.files.keys() if files.get(rel) != last.files.get(rel)]
+    if len(changed) != 1 or theme_files(theme_dirs(options.templates)) != last.themes:
+        return None
+    source, model = changed[0], last.loading.model
+    shown = model.by_slug.get(model.slug_of.get(source, ""))  # as the site shows it
+    if shown is None or files.get(source) in (None, OUTSIDE):  # new, gone, a draft, or not an article
+        return None
+    old = last.loading.loaded[source].article  # as its file was read (tags as spelled there)
+    try:
+        raw = read_whole(options.content / source)
+    except Unreadable:
+        return None
+    present = frozenset(rel for rel, state in files.items() if state != OUTSIDE)
+    loaded = Reader(options.content, last.loading.registries, present).read(source, raw)
+    new = loaded.article
+    if (loaded.errors or new is None or new.shaping != old.shaping or (new.files, new.image) != (old.files, old.image)
+            or any(target not in model.slug_of for target, _ in new.article_links)):
+        return None
+    # Same spellings as before, so the site-wide tag names stay as they are too.
+    page = article_page(model, new.revised(tags=shown.tags) if new.tags != shown.tags else new)
+    try:
+        data = last.renderer.render(page)
+    except ContentErrors:
+        return None
+    live = cache.state.trees.get(inode(options.out))
+    if live is None or page.path not in live:
+        return None
+    # Forgotten, and saved, before the file changes: the build after this one then makes the
+    # page afresh instead of trusting the live file, even if serve is stopped in between.
+    del live[page.path]
+    cache.save(content=False)
+    replace_live(options.out, page.path, data)
+    return page.path
