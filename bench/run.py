@@ -31,12 +31,15 @@ import os
 import platform
 import re
 import shutil
+import signal
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -45,6 +48,7 @@ START, END = "<!-- results -->", "<!-- /results -->"
 SCENARIOS = [("cold", "cold build"), ("nochange", "no-change"), ("oneedit", "one-edit")]
 PEERS = ("hugo", "pelican")
 COMMAND_TIMEOUT = 3600  # seconds; a build that takes longer counts as failed
+SERVE_EDITS = 5         # saves per size in the `serve` measurement
 
 
 def log(message: str) -> None:
@@ -325,6 +329,67 @@ class Ours(Engine):
         return self.exe + ["build", "--content", "content", "--out", "site", "--quiet"], self.root, None
 
 
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def measure_serve(engine: Ours, slug: str, edits: int) -> dict:
+    """`wijknieuws serve` on the corpus: after each save of the newest article, the seconds until
+    its page on disk has the new sentence, and until serve reports the whole site built. Both
+    count from the save, so they include livereload noticing it (it looks every 0.8 s); serve's
+    own report of writing the page counts from when it noticed."""
+    engine.clean()
+    build = subprocess.run(engine.command("cold")[0], cwd=engine.root, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.STDOUT, timeout=COMMAND_TIMEOUT)
+    if build.returncode != 0:
+        raise BuildFailed(f"the build before serve exited with {build.returncode}")
+    port, log_path = free_port(), engine.root / "serve.log"
+    page = engine.root / "site" / "nieuws" / slug / "index.html"
+    results = {"page": [], "site": [], "reported": []}
+    with open(log_path, "w") as sink:
+        process = subprocess.Popen(engine.exe + ["serve", "--content", "content", "--out", "site", "--port", str(port)],
+                                   cwd=engine.root, stdout=sink, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + COMMAND_TIMEOUT
+        while "Serving" not in log_path.read_text(errors="replace"):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise BuildFailed(f"serve did not start: {tail(log_path.read_text(errors='replace'))}")
+            time.sleep(0.1)
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30).close()
+        for i in range(edits):
+            time.sleep(2.0)  # a save of its own for every edit, after the last one's reload
+            built = log_path.read_text(errors="replace").count("Built ")
+            marker = f"Serve-aanvulling {i + 1}."
+            path = engine.article(slug)
+            original = path.read_bytes()
+            engine.edited = engine.edited or (path, original)
+            path.write_bytes(original + f"\n{marker}\n".encode())
+            saved = time.monotonic()
+            while marker.encode() not in (page.read_bytes() if page.exists() else b""):
+                if time.monotonic() - saved > 60:
+                    raise BuildFailed("serve did not write the edited page within 60 s")
+                time.sleep(0.002)
+            results["page"].append(time.monotonic() - saved)
+            while log_path.read_text(errors="replace").count("Built ") <= built:
+                if time.monotonic() - saved > 120:
+                    raise BuildFailed("serve did not rebuild the site within 120 s")
+                time.sleep(0.005)
+            results["site"].append(time.monotonic() - saved)
+        results["reported"] = [float(x) for x in re.findall(r"^Wrote \S+ in ([0-9.]+) s", log_path.read_text(
+            errors="replace"), re.MULTILINE)]
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        engine.restore()
+    return results
+
+
 class Hugo(Engine):
     key, label, fmt = "hugo", "Hugo", "hugo"
 
@@ -493,6 +558,17 @@ def results_block(data: dict) -> str:
                 b = series([p[1] for p in pairs], what)
                 row.append(cell([x / y for x, y in zip(a, b) if y], "x"))
             ratio_rows.append(f"| wijknieuws / {e['label']} | " + " | ".join(row) + " |")
+        serve = ours.get("serve")
+        if serve:
+            out += ["", f"`wijknieuws serve`, {len(serve['page'])} saves of the newest article (a sentence "
+                    "appended), each after the previous one was done; median (min–max) from the save:", "",
+                    "| edited page on disk | whole site rebuilt | of which writing the page, as serve reports it |",
+                    "|---|---|---|",
+                    f"| {cell(serve['page'], 's')} | {cell(serve['site'], 's')} | {cell(serve['reported'], 's')} |",
+                    "", "Counted from the save, so both include livereload noticing it: it looks for "
+                    "changes every 0.8 s, walking the content folder."]
+        elif ours.get("serve_failed"):
+            out += ["", f"`wijknieuws serve`: not measured: {ours['serve_failed']}"]
         if ratio_rows:
             out += ["", "Ratios, computed within each run, then median (min–max); below 1 means wijknieuws "
                     "is faster or smaller:", "",
@@ -667,6 +743,14 @@ def main(argv=None) -> int:
                     per[engine.key]["failed"] = str(error)
                     active.remove(engine)
         # a peer that failed part-way keeps only the runs it completed; ours/peer ratios pair by run
+        if engines[0] in active:
+            try:
+                per["wijknieuws"]["serve"] = measure_serve(engines[0], slug, SERVE_EDITS)
+                log(f"n={n}: serve: " + ", ".join(f"{k} {statistics.median(v):.2f} s"
+                                                  for k, v in per["wijknieuws"]["serve"].items() if v))
+            except BuildFailed as error:
+                log(f"n={n}: serve not measured: {error}")
+                per["wijknieuws"]["serve_failed"] = str(error)
         data["sizes"].append(n)
         save()
     log(f"results written to {args.readme} and {work / 'results.json'}")

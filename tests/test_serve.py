@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from lxml import html as lxml_html
 
 from conftest import REPO, text_of, tree_bytes, write_content
@@ -155,6 +156,18 @@ def test_serves_the_site_on_loopback_and_rebuilds_on_save(preview):
     assert f"Wrote {ARTICLE}index.html in " in preview.output()[0]
 
 
+def test_one_save_one_build_and_editors_hidden_files_none(preview):
+    """Saves are seen as they happen (watch.py); the build reading files, or an editor's swap
+    file, is no save."""
+    (preview.content / "2021/.vlieger.md.swp").write_bytes(b"swap")
+    time.sleep(0.5)  # well past the moment a save is acted on (watch.SETTLE_SECONDS)
+    edit(preview.content / "2021/vlieger.md", "Zie ook [het memo]", "Lees ook [het memo]")
+    until(lambda: preview.output()[0].count("Built ") == 2, "one build after the save")
+    time.sleep(1.0)
+    assert preview.output()[0].count("Built ") == 2, preview.output()[0]
+    assert "Lees ook" in preview.page(ARTICLE)[2]
+
+
 def test_content_error_shows_error_page_keeps_serving_and_recovers(preview):
     before = tree_bytes(preview.site)
     edit(preview.content / "2021/vlieger.md", "wijk: Rokkeveen", "wijk: Rokeveen")
@@ -200,21 +213,32 @@ WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "w
 def test_open_tab_reloads_by_itself(preview, browser):
     context = browser.new_context()
     try:
-        # livereload.js fires this event once the server knows the tab: only then can it reload it
-        context.add_init_script(
-            "document.addEventListener('LiveReloadConnect', () => { window.__livereloadConnected = true; });")
+        # The server reloads only the tabs that told it their address ('info', sent by livereload.js
+        # just after its LiveReloadConnect event): a save before that is not this tab's to see.
+        context.add_init_script("""
+            const send = WebSocket.prototype.send;
+            WebSocket.prototype.send = function (data) {
+                send.call(this, data);
+                if (String(data).includes('"info"')) { window.__livereloadConnected = true; }
+            };""")
         tab = context.new_page()
         tab.goto(preview.url + ARTICLE)
         article = preview.content / "2021/vlieger.md"
 
-        for old, new, heading in [
-                (f"title: {TITLE}", "title: Nieuwe titel", "Nieuwe titel"),
-                ("wijk: Rokkeveen", "wijk: Rokeveen", "De site is niet bijgewerkt: 1 fout in de inhoud"),
-                ("wijk: Rokeveen", "wijk: Rokkeveen", "Nieuwe titel")]:
+        # An edit past the first paragraph (the summary, shown in lists): the article's page is
+        # written first and the tab reloads once, as no other page changed; then an error page,
+        # and the page again once fixed.
+        for old, new, heading, text in [
+                ("Zie ook [het memo]", "Lees ook [het memo]", TITLE, "Lees ook het memo"),
+                ("wijk: Rokkeveen", "wijk: Rokeveen", "De site is niet bijgewerkt: 1 fout in de inhoud", "Rokeveen"),
+                ("wijk: Rokeveen", "wijk: Rokkeveen", TITLE, "Lees ook het memo")]:
             tab.wait_for_function(CONNECTED, timeout=WAIT * 1000)
             edit(article, old, new)
-            tab.wait_for_function(f"() => document.querySelector('h1')?.textContent.trim() === {heading!r}",
-                                  timeout=WAIT * 1000)
+            try:
+                tab.wait_for_function(f"() => document.querySelector('h1')?.textContent.trim() === {heading!r} "
+                                      f"&& document.body.textContent.includes({text!r})", timeout=WAIT * 1000)
+            except PlaywrightTimeout:
+                pytest.fail(f"after '{new}' the tab still shows {tab.title()!r}; serve said: {preview.output()}")
             if "fout" in heading:  # the error page is for editors too: as accessible as the site
                 results = Axe().run(tab, options=WCAG)
                 assert results.violations_count == 0, results.generate_report()

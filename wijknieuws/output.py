@@ -139,6 +139,12 @@ class SiteWriter:
         digest = self.put(path, data)
         self.record(path, fingerprint or digest, digest)
 
+    def changes(self) -> tuple[str, ...]:
+        """The files the swap will add, change or remove in --out, as far as is known of it."""
+        gone = self.live.keys() - self.manifest.keys()
+        return tuple(sorted(gone | {path for path, (_, digest) in self.manifest.items()
+                                    if self.live.get(path, (None, None))[1] != digest}))
+
     def _remove_stale(self) -> None:
         for path in set(self.old) - set(self.manifest):
             target = self.shadow / path

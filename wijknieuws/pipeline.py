@@ -56,6 +56,7 @@ class Result:
     written: int      # of which written by this build (the rest kept their bytes)
     seconds: float
     laps: list        # (step, seconds)
+    changed: tuple = ()  # files added, changed or removed since the previous site
 
 
 @dataclass(frozen=True)
@@ -291,7 +292,9 @@ def build(options: Options, *, cache: BuildCache | None = None, progress=lambda 
         cache = open_cache(options)
     files, themes = scan(options.content), theme_files(dirs)
     inputs = _inputs(options, files, themes)
-    if _unchanged_site(options, cache, inputs):
+    # A caller that keeps its cache (serve) wants the model at hand for preview.py: its first
+    # build is done in full even when nothing changed.
+    if (own_cache or cache.last is not None) and _unchanged_site(options, cache, inputs):
         lap("nothing changed")
         return Result(-1, [], len(cache.state.trees[inode(options.out)]), 0, lap.total, lap.laps)
     try:
@@ -324,6 +327,7 @@ def build(options: Options, *, cache: BuildCache | None = None, progress=lambda 
         # in between then finds no manifest to trust and renders everything.
         cache.state.trees, cache.state.inputs = {}, ""
         cache.save(content=False)
+        changed = writer.changes()
         cache.state.trees = writer.commit()
         cache.state.inputs = inputs
         cache.content.pages = Dependencies(inputs, shape, articles, shows)
@@ -332,4 +336,4 @@ def build(options: Options, *, cache: BuildCache | None = None, progress=lambda 
         cache.save(content=own_cache)  # parsed articles are worth keeping even when the build failed
     lap("swap in and save cache")
     return Result(len(model.articles), loading.problems.warnings, len(writer.manifest), writer.written,
-                  lap.total, lap.laps)
+                  lap.total, lap.laps, changed)

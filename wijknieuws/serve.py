@@ -23,9 +23,10 @@ from livereload.handlers import LiveReloadHandler, StaticFileHandler
 from tornado.ioloop import IOLoop
 
 from .errors import ContentError, ContentErrors, UsageError
-from .pipeline import Options, build, open_cache
+from .pipeline import Options, Result, build, open_cache
 from .preview import write_edited_page
 from .render import default_theme, theme_dirs
+from .watch import EventWatcher
 
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
 # After the edited page is written, the build waits this long: the tab, reloading, fetches the
@@ -46,23 +47,24 @@ class Site:
         """Saves here change the site: the content and every templates folder in use."""
         return [self.options.content, *theme_dirs(self.options.templates)]
 
-    def write_edited_page(self) -> bool:
+    def write_edited_page(self) -> str | None:
         """The saved article's own page, ahead of the build; never while there are errors, which
         only a build can clear."""
         if self.errors:
-            return False
+            return None
         started = time.perf_counter()
         try:
             path = write_edited_page(self.options, self.cache)
         except OSError as exc:  # the build that follows reports what is wrong with --out
             print(f"The edited page could not be written first: {exc}", file=sys.stderr, flush=True)
-            return False
+            return None
         if path and not self.quiet:
             print(f"Wrote {path} in {time.perf_counter() - started:.2f} s; the rest of the site follows.",
                   flush=True)
-        return path is not None
+        return path
 
-    def rebuild(self) -> None:
+    def rebuild(self) -> Result | None:
+        """The build's result, or None when it stopped at errors."""
         try:
             result = build(self.options, cache=self.cache)
         except ContentErrors as exc:
@@ -71,7 +73,7 @@ class Site:
                 print(error, file=sys.stderr)
             print(f"{len(self.errors)} error(s); '{self.options.out}' is unchanged. "
                   "The browser shows them until they are fixed.", file=sys.stderr, flush=True)
-            return
+            return None
         finally:
             gc.unfreeze()  # the cycle collector may look at what this build left behind again
         if self.errors and not self.quiet:
@@ -81,6 +83,7 @@ class Site:
             print(f"{warning.path}:{warning.line}: warning: {warning.message}", file=sys.stderr)
         if not self.quiet:
             print(f"Built '{self.options.out}' in {result.seconds:.2f} s.", flush=True)
+        return result
 
 
 # ---------------------------------------------------------------- HTTP
@@ -155,28 +158,34 @@ def serve(options: Options, host: str, port: int, quiet: bool = False) -> None:
     check_port(host, port)
     site = Site(options, quiet)
     # Made before the first build: its watcher counts saves made during that build as changes.
-    server = Server()
+    watcher = EventWatcher()
+    server = Server(watcher=watcher)
     server.SFH = handler_for(site)
 
     pending = None  # the build that follows an edited page
 
-    def rebuild_and_reload():
+    def rebuild_and_reload(page: str | None = None):
+        """page: written ahead of this build, the tabs already reloaded with it."""
         nonlocal pending
         pending = None
-        site.rebuild()
+        result = site.rebuild()
         # livereload's own reload skips saves within 3 s of its previous reload; this one follows
         # every build (and so makes livereload skip its own). A full reload ("*"), because an
-        # error page that goes or comes needs more than the new CSS.
-        LiveReloadHandler.reload_waiters("*")
+        # error page that goes or comes needs more than the new CSS. After a page written ahead,
+        # only when another page changed too (a new title in lists): a tab that reloads twice in
+        # a row can miss the reload of a save made in between.
+        if result is None or page is None or any(p != page and is_html_address(p) for p in result.changed):
+            LiveReloadHandler.reload_waiters("*")
 
     def saved():
         nonlocal pending
         loop = IOLoop.current()
         if pending is not None:
             loop.remove_timeout(pending)
-        if site.write_edited_page():
+        page = site.write_edited_page()
+        if page:
             LiveReloadHandler.reload_waiters("*")
-            pending = loop.call_later(PAGE_FIRST_SECONDS, rebuild_and_reload)
+            pending = loop.call_later(PAGE_FIRST_SECONDS, rebuild_and_reload, page)
         else:
             rebuild_and_reload()
 
@@ -197,5 +206,6 @@ def serve(options: Options, host: str, port: int, quiet: bool = False) -> None:
     except OSError as exc:  # the port was taken since check_port; the loop itself logs its own errors
         raise listen_error(host, port, exc) from None
     finally:
+        watcher.stop()
         site.cache.save()  # the parsed content, for the next build or serve
     print("Stopped.", flush=True)

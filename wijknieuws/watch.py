@@ -1,0 +1,112 @@
+"""Saves noticed as they happen, for livereload (watchdog: inotify on Linux, FSEvents on macOS).
+
+livereload's own watcher walks every watched file every 0.8 s: at 10,000 articles that walk
+takes a tenth of a second each time, and a save waits 0.4 s on average before it is seen.
+This one is told by the system. Where it cannot watch (no inotify, its limit reached), serve
+falls back to livereload's polling.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import threading
+
+from livereload.watcher import Watcher
+from tornado.ioloop import IOLoop
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+# A save is often several events (write, rename, change of mode): one build for all of them.
+SETTLE_SECONDS = 0.05
+# Reading a file is an event too (opened, closed) on some systems: only these are changes.
+CHANGES = frozenset({"created", "modified", "deleted", "moved"})
+
+
+class _Events(FileSystemEventHandler):
+    def __init__(self, folder: str, notice):
+        self._folder, self._notice = folder, notice
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type not in CHANGES or (event.is_directory and event.event_type == "modified"):
+            return
+        for path in (event.src_path, getattr(event, "dest_path", "")):
+            path = os.path.abspath(os.fsdecode(path)) if path else ""
+            # Editors' swap, lock and backup files, and .git: the build skips hidden names too.
+            if path and not any(part.startswith(".") for part in os.path.relpath(path, self._folder).split(os.sep)):
+                self._notice(self._folder, path)
+
+
+class EventWatcher(Watcher):
+    """livereload's Watcher interface (watch, start, examine), fed by file system events."""
+
+    def __init__(self):
+        super().__init__()
+        self._observer = Observer()
+        self._observer.daemon = True
+        self._lock = threading.Lock()
+        self._changed: set[str] = set()   # watched folders with a change: filled by the observer's
+                                          # thread, emptied by examine()
+        self._loop: IOLoop | None = None
+        self._poll = None
+        self._settling = False
+        self._failed: OSError | None = None
+
+    def watch(self, path, func=None, delay=None, ignore=None) -> None:
+        """Watched from now on: a save during serve's first build is seen too."""
+        super().watch(path, func, delay, ignore)
+        if self._failed is None:
+            try:
+                self._observer.schedule(_Events(path, self._notice), os.path.abspath(path), recursive=True)
+                if not self._observer.is_alive():
+                    self._observer.start()
+            except OSError as exc:
+                self._failed = exc
+
+    def start(self, callback) -> bool:
+        """Called by livereload on its loop; False makes it poll as usual."""
+        if self._failed is not None:
+            self.stop()
+            logging.getLogger("livereload").warning(
+                "cannot watch for saves (%s); looking for them every 0.8 s instead", self._failed)
+            return False
+        callback()  # livereload queued a change of its own at start
+        with self._lock:
+            self._loop, self._poll = IOLoop.current(), callback
+            missed = bool(self._changed)
+        if missed:
+            self._settle()
+        return True
+
+    def stop(self) -> None:
+        if self._observer.is_alive():
+            self._observer.stop()
+            self._observer.join(timeout=5)
+
+    def _notice(self, folder: str, path: str) -> None:  # the observer's thread
+        with self._lock:
+            self._changed.add(folder)
+            self.filepath = path
+            loop = self._loop
+        if loop is not None:  # else start() looks at it
+            loop.add_callback(self._settle)
+
+    def _settle(self) -> None:
+        if not self._settling:
+            self._settling = True
+            self._loop.call_later(SETTLE_SECONDS, self._examine_now)
+
+    def _examine_now(self) -> None:
+        self._settling = False
+        self._poll()
+
+    def examine(self):
+        """Runs the task of every watched folder with a change; livereload's (path, delay)."""
+        if self._changes:
+            return self._changes.pop()
+        with self._lock:
+            changed, self._changed = self._changed, set()
+            path = self.filepath
+        for func in dict.fromkeys(self._tasks[folder]["func"] for folder in changed):
+            if func:  # once, even when the content and the templates changed together
+                func()
+        return (path if changed else None), None
