@@ -79,6 +79,31 @@ def rmtree(path: Path) -> None:
         path.unlink()
 
 
+class Trash:
+    """Earlier outputs, caches and corpora are moved here, not deleted, until the run is over.
+    On ext4 a file created within minutes of a mass deletion costs far more: the inode
+    allocator skips recently deleted inodes (perf: 40 % of a cold build's CPU time in
+    recently_deleted(), system time 3 s -> 20 s). Deleting the last build's 30,000 files just
+    before a cold build would measure that, and would favour whichever engine makes fewer."""
+
+    folder: Path | None = None
+    count = 0
+
+    @classmethod
+    def discard(cls, path: Path) -> None:
+        if cls.folder is None or not (path.exists() or path.is_symlink()):
+            rmtree(path)
+            return
+        cls.folder.mkdir(parents=True, exist_ok=True)
+        cls.count += 1
+        path.rename(cls.folder / f"{cls.count:05d}-{path.name}")
+
+    @classmethod
+    def empty(cls) -> None:
+        if cls.folder is not None:
+            rmtree(cls.folder)
+
+
 # ------------------------------------------------------------------ installing
 def apt_install(package: str) -> None:
     """apt-get install -y PACKAGE (updating the package lists once if that fails)."""
@@ -251,6 +276,7 @@ class Engine:
     def generate(self, size_dir: Path, n: int) -> None:
         self.root = size_dir / self.key
         log(f"n={n}: generating the {self.fmt} corpus in {self.root}")
+        Trash.discard(self.root)
         done = run_quiet([sys.executable, str(self.gen), "--n", str(n), "--out", str(self.corpus_dir()),
                           "--format", self.fmt, "--force"])
         if done.returncode != 0:
@@ -323,7 +349,7 @@ class Ours(Engine):
     def clean(self) -> None:  # the output folder and .wijknieuws-cache beside it: all but content/
         for child in self.root.iterdir():
             if child.name != "content":
-                rmtree(child)
+                Trash.discard(child)
 
     def command(self, scenario):
         return self.exe + ["build", "--content", "content", "--out", "site", "--quiet"], self.root, None
@@ -411,7 +437,7 @@ class Hugo(Engine):
 
     def clean(self) -> None:  # no cache flag: remove the output, resources/ and its cache folder
         for name in ("public", "resources", ".hugo_cache", ".hugo_build.lock"):
-            rmtree(self.root / name)
+            Trash.discard(self.root / name)
 
     def command(self, scenario):
         env = dict(os.environ, HUGO_CACHEDIR=str(self.root / ".hugo_cache"))
@@ -446,7 +472,7 @@ class Pelican(Engine):
 
     def clean(self) -> None:
         for name in ("output", "cache", "__pycache__"):
-            rmtree(self.root / name)
+            Trash.discard(self.root / name)
 
     def command(self, scenario):
         # Every build runs with the content cache on (see pelicanconf.py). The cold build starts
@@ -683,6 +709,10 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     work = args.work.resolve()
     work.mkdir(parents=True, exist_ok=True)
+    Trash.folder = work / "trash"
+    if Trash.folder.exists():
+        log(f"removing {Trash.folder}, left by an interrupted run")
+        Trash.empty()
     gen = args.gen.resolve()
     ensure_gnu_time()
     command = "python bench/run.py " + " ".join(sys.argv[1:] if argv is None else argv)
@@ -714,6 +744,16 @@ def main(argv=None) -> int:
         (work / "results.json").write_text(json.dumps(data, indent=1), encoding="utf-8")
         write_readme(args.readme, results_block(data))
 
+    try:
+        measure_sizes(args, work, gen, engines, data, save)
+    finally:
+        log(f"removing the earlier outputs set aside in {Trash.folder}")
+        Trash.empty()
+    log(f"results written to {args.readme} and {work / 'results.json'}")
+    return 0
+
+
+def measure_sizes(args, work: Path, gen: Path, engines: list[Engine], data: dict, save) -> None:
     for n in args.size_list:
         size_dir = work / f"n{n}"
         size_dir.mkdir(parents=True, exist_ok=True)
@@ -753,8 +793,6 @@ def main(argv=None) -> int:
                 per["wijknieuws"]["serve_failed"] = str(error)
         data["sizes"].append(n)
         save()
-    log(f"results written to {args.readme} and {work / 'results.json'}")
-    return 0
 
 
 if __name__ == "__main__":

@@ -92,11 +92,24 @@ class Renderer:
         self.dirs = theme_dirs(templates)
         self.env = make_environment(self.dirs, compiled)
         self.env.filters["body"] = self._body
+        self.env.globals["once"] = self._once
         self._digests: dict[str, str] = {}
+        self._made: dict[tuple, Markup] = {}
 
     @jinja2.pass_context
     def _body(self, context, article) -> Markup:
         return Markup(self.model.body_of(article).replace(ROOT, context["root"]))
+
+    @jinja2.pass_context
+    def _once(self, context, macro, *args) -> Markup:
+        """macro(*args), made once per build for the same arguments at the same depth: a card for
+        an article that is in seven lists. Only for macros that show nothing but their
+        arguments (and link relative to the page's folder)."""
+        key = (macro.name, context["root"], *map(id, args))
+        made = self._made.get(key)
+        if made is None:
+            made = self._made[key] = macro(*args)
+        return made
 
     def template_digest(self, name: str) -> str:
         """Hash of a template and every template it extends, imports or includes: a page
