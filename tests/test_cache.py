@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 
 import pytest
@@ -75,3 +76,19 @@ def test_a_damaged_cache_is_ignored_never_trusted(cli, content, tmp_path, damage
     # and the cache it wrote instead is whole again: a second build has nothing to do
     again = cli("build")
     assert again.code == 0
+
+
+def test_a_cache_from_a_program_with_fewer_fields_is_ignored(cli, content, tmp_path):
+    """Written by a version that kept less (a field added since, the format line not changed):
+    read as not ours, not as a traceback."""
+    assert cli("build").code == 0
+    expected = tree_bytes(tmp_path / "site")
+    path = tmp_path / CACHE / "site.pickle"
+    header, data = path.read_bytes().split(b"\n", 1)
+    older = pickle.loads(data)
+    del older.__dict__["records"]
+    path.write_bytes(header + b"\n" + pickle.dumps(older))
+    shutil.rmtree(tmp_path / "site")
+    result = cli("build")
+    assert result.code == 0 and result.err == ""
+    assert tree_bytes(tmp_path / "site") == expected

@@ -19,14 +19,14 @@ from __future__ import annotations
 import os
 import pickle
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 
 from . import __version__
 from .fingerprint import Dependencies
 from .search import SearchIndex
 
-FORMAT = f"wijknieuws-cache-5-{__version__}"
+FORMAT = f"wijknieuws-cache-6-{__version__}"
 SHARDS = 64
 
 
@@ -36,6 +36,8 @@ class Content:
     articles: dict = field(default_factory=dict)       # source -> loader.Cached; saved as _Shards
     search: SearchIndex = field(default_factory=SearchIndex)
     model: dict = field(default_factory=dict)          # model.build_model's memo
+    records: dict = field(default_factory=dict)        # opendata.articles_file's lines
+    templates: dict = field(default_factory=dict)      # render.Renderer's templates' references
     pages: Dependencies = field(default_factory=Dependencies)
 
     def __getstate__(self):
@@ -56,7 +58,10 @@ def _read(path: Path, kind: type):
             value = pickle.load(handle)
     except Exception:  # missing, truncated, from another version: start afresh
         return kind()
-    return value if isinstance(value, kind) else kind()
+    # A field added since the file was written would be missing: such a file is not ours either.
+    whole = isinstance(value, kind) and all(hasattr(value, f.name) for f in fields(kind)) if is_dataclass(kind) \
+        else isinstance(value, kind)
+    return value if whole else kind()
 
 
 def _write(path: Path, value) -> None:

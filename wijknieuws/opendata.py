@@ -10,7 +10,7 @@ import json
 from dataclasses import asdict, fields
 from urllib.parse import quote
 
-from .content import STATUSES, TYPES
+from .content import STATUSES, TYPES, Article
 from .feeds import rfc3339
 from .links import path_of
 from .model import SiteModel
@@ -29,16 +29,18 @@ def _pretty(data) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def _lines(records: list[dict]) -> bytes:
+def _line(record: dict) -> str:
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+
+
+def _array(lines) -> bytes:
     """A JSON array without indentation, one record per line: small, and still diffable."""
-    rows = ",\n".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in records)
-    return f"[\n{rows}\n]\n".encode("utf-8") if records else b"[]\n"
+    rows = ",\n".join(lines)
+    return f"[\n{rows}\n]\n".encode("utf-8") if rows else b"[]\n"
 
 
-def article_records(model: SiteModel) -> list[dict]:
-    """Every published article, newest first; drafts never, not even in a --drafts preview."""
-    base = model.config.base_url
-    return [{
+def _record(a: Article, base: str) -> dict:
+    return {
         "slug": a.slug,
         "title": a.title,
         "date": rfc3339(a.date),
@@ -51,7 +53,7 @@ def article_records(model: SiteModel) -> list[dict]:
         "tags": [t.slug for t in a.tags],
         "summary": a.summary,
         "image": base + quote(a.image, safe="/") if a.image else None,
-    } for a in model.articles if not a.draft]
+    }
 
 
 def _schema(name: str, title: str, description: str, item: dict, base: str) -> dict:
@@ -97,9 +99,19 @@ def registry_schema(name: str, kind: type, base: str) -> dict:
 ARTICLES = "data/artikelen.json"
 
 
-def articles_file(model: SiteModel) -> bytes:
-    """data/artikelen.json: made apart from the other files, as it is the one an edit changes."""
-    return _lines(article_records(model))
+def articles_file(model: SiteModel, lines: dict) -> bytes:
+    """data/artikelen.json: every published article, newest first; drafts never, not even in a
+    --drafts preview. Made apart from the other files, as it is the one an edit changes.
+    lines: each article's line by its digest, kept between builds (an edit encodes one again)."""
+    base = model.config.base_url
+    kept = {}
+    for a in model.articles:
+        if not a.draft:
+            key = (a.digest, base)
+            kept[key] = lines.get(key) or _line(_record(a, base))
+    lines.clear()
+    lines.update(kept)
+    return _array(kept.values())
 
 
 def data_files(model: SiteModel) -> list[tuple[str, bytes]]:

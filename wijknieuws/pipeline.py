@@ -245,12 +245,12 @@ def _stale_pages(pages: list[Page], renderer: Renderer, writer: SiteWriter, fing
 
 
 def _write_known(model: SiteModel, pages: list[Page], extra: list[str], writer: SiteWriter,
-                 fingerprints: Fingerprints) -> None:
+                 fingerprints: Fingerprints, records: dict) -> None:
     """Files known by what they are made from, like pages, and made again only when that
     changed: feeds by the articles they show, open data by all articles, the sitemap by the
     site's shape (its pages and their dates) and the newsletter pages (extra)."""
     made = [(feed.path, {"feed": feed}, partial(atom, model, feed)) for feed in site_feeds(model)]
-    made.append((ARTICLES, {"articles": model.articles}, partial(articles_file, model)))
+    made.append((ARTICLES, {"articles": model.articles}, partial(articles_file, model, records)))
     if fits_one_file(pages, extra):
         made.append(("sitemap.xml", {"shape": model.shape, "extra": tuple(extra)},
                      partial(sitemap, model, pages, extra)))
@@ -301,7 +301,7 @@ def build(options: Options, *, cache: BuildCache | None = None, progress=lambda 
         loading = load(options, cache, files)
         model = loading.model
         lap("load and check content")
-        renderer = Renderer(model, options.templates, cache_folder(options) / "templates")
+        renderer = Renderer(model, options.templates, cache_folder(options) / "templates", cache.content.templates)
         pages = site_pages(model)
         writer = SiteWriter(options.out, cache_folder(options) / f"{options.out.name}.shadow", cache.state.trees)
         fingerprints = Fingerprints(repr(model.config), model.links_of)
@@ -316,7 +316,7 @@ def build(options: Options, *, cache: BuildCache | None = None, progress=lambda 
 
         def extra_files() -> None:
             newsletter = newsletter_files(model, options.content, renderer.env)
-            _write_known(model, pages, [rel for rel, _ in newsletter], writer, fingerprints)
+            _write_known(model, pages, [rel for rel, _ in newsletter], writer, fingerprints, cache.content.records)
             files = dict(_extra_files(model, loading, options, renderer, newsletter, cache.content.search))
             for rel, data in files.items():  # dict: a later file of one name (a theme override) wins
                 writer.write(rel, data)
@@ -331,6 +331,7 @@ def build(options: Options, *, cache: BuildCache | None = None, progress=lambda 
         cache.state.trees = writer.commit()
         cache.state.inputs = inputs
         cache.content.pages = Dependencies(inputs, shape, articles, shows)
+        cache.content.templates = renderer.references
         cache.last = LastBuild(files, themes, loading, renderer)
     finally:
         cache.save(content=own_cache)  # parsed articles are worth keeping even when the build failed

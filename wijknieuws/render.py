@@ -87,8 +87,14 @@ def template_error(exc: BaseException, dirs: list[Path]) -> ContentError:
 
 
 class Renderer:
-    def __init__(self, model: SiteModel, templates: Path | None, compiled: Path | None = None):
+    def __init__(self, model: SiteModel, templates: Path | None, compiled: Path | None = None,
+                 references: dict | None = None):
+        """references: what each template source refers to, from the last build (parsing every
+        template again costs a rebuild more than rendering its few pages); self.references
+        has this build's, for the next."""
         self.model = model
+        self._known = references or {}
+        self.references: dict[bytes, list[str]] = {}
         self.dirs = theme_dirs(templates)
         self.env = make_environment(self.dirs, compiled)
         self.env.filters["body"] = self._body
@@ -118,11 +124,14 @@ class Renderer:
             self._digests[name] = ""  # a template that includes itself ends here
             try:
                 source, filename, _ = self.env.loader.get_source(self.env, name)
-                parsed = self.env.parse(source, name, filename)  # errors then name the file and line
-                names = sorted(n for n in meta.find_referenced_templates(parsed) if n)
+                digest = hashlib.sha1(source.encode())
+                names = self._known.get(digest.digest())
+                if names is None:
+                    parsed = self.env.parse(source, name, filename)  # errors then name the file and line
+                    names = sorted(n for n in meta.find_referenced_templates(parsed) if n)
+                self.references[digest.digest()] = names
             except Exception as exc:
                 raise ContentErrors([template_error(exc, self.dirs)]) from None
-            digest = hashlib.sha1(source.encode())
             for other in names:
                 digest.update(self.template_digest(other).encode())
             self._digests[name] = digest.hexdigest()
