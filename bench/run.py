@@ -14,7 +14,9 @@ empty output), a rebuild with nothing changed, and a rebuild after appending a s
 the newest article. Every build is a separate process run under GNU time (`/usr/bin/time -v`):
 wall time is its "Elapsed (wall clock) time", peak memory its "Maximum resident set size".
 Because GNU time reports the largest single process, the memory of all processes of a build
-(forked workers included) is also sampled from /proc as the sum of their PSS.
+(forked workers included) is also sampled from /proc as the sum of their PSS, in one more run
+per engine and size: reading /proc/PID/smaps_rollup ten times a second slowed the very builds
+it sampled (a cold build of ours by 2-10 s), so the timed runs are not sampled.
 
 The results (medians with min-max over the runs, ratios ours/peer computed within each run,
 growth between the smallest and largest size) replace the part of bench/README.md between
@@ -223,16 +225,18 @@ def parse_gnu_time(report: str) -> tuple[float, int, float]:
     return wall, rss, cpu
 
 
-def measure(cmd: list[str], cwd: Path, env: dict | None = None) -> dict:
-    """Runs cmd under GNU time: wall seconds, max RSS (KiB), sampled tree PSS (KiB), and how many
-    cores other processes kept busy meanwhile (machine CPU time minus the build's, per second)."""
+def measure(cmd: list[str], cwd: Path, env: dict | None = None, sample: bool = False) -> dict:
+    """Runs cmd under GNU time: wall seconds, max RSS (KiB), with `sample` the peak PSS of all its
+    processes (KiB; else None), and how many cores other processes kept busy meanwhile (machine
+    CPU time minus the build's, per second)."""
     with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
         report, output = Path(scratch) / "time", Path(scratch) / "output"
         with open(output, "w") as sink:
             process = subprocess.Popen([GNU_TIME, "-v", "-o", str(report)] + cmd, cwd=cwd,
                                        env=env, stdout=sink, stderr=subprocess.STDOUT)
-            sampler = TreeSampler(process.pid)
-            sampler.start()
+            sampler = TreeSampler(process.pid) if sample else None
+            if sampler:
+                sampler.start()
             busy = cpu_busy_seconds()
             try:
                 code = process.wait(timeout=COMMAND_TIMEOUT)
@@ -242,7 +246,7 @@ def measure(cmd: list[str], cwd: Path, env: dict | None = None) -> dict:
                 code = "timeout"
             finally:
                 busy = cpu_busy_seconds() - busy
-                tree = sampler.stop()
+                tree = sampler.stop() if sampler else None
         text = output.read_text(errors="replace")
         if code != 0:
             raise BuildFailed(f"{' '.join(map(str, cmd[:2]))} exited with {code}: {tail(text)}")
@@ -307,7 +311,7 @@ class Engine:
             path.write_bytes(original)
             self.edited = None
 
-    def measure_run(self, slug: str, run: int, prefix: str) -> dict:
+    def measure_run(self, slug: str, run: int, prefix: str, sample: bool = False) -> dict:
         results = {}
         self.clean()
         try:
@@ -315,10 +319,11 @@ class Engine:
                 if scenario == "oneedit":
                     self.edit(slug, run)
                 cmd, cwd, env = self.command(scenario)
-                results[scenario] = measure(cmd, cwd, env)
+                results[scenario] = measure(cmd, cwd, env, sample)
                 m = results[scenario]
                 log(f"{prefix} {self.label} {title}: {m['wall']:.2f} s (CPU {m['cpu']:.1f} s), max RSS "
-                    f"{m['rss_kib'] / 1024:.0f} MiB, all processes {m['tree_kib'] / 1024:.0f} MiB"
+                    f"{m['rss_kib'] / 1024:.0f} MiB"
+                    + (f", all processes {m['tree_kib'] / 1024:.0f} MiB" if sample else "")
                     + (f"; other processes busy: {m['others']:.1f} cores" if m["others"] >= 0.1 else ""))
         finally:
             self.restore()
@@ -526,10 +531,16 @@ def cell(values: list[float], unit: str) -> str:
     return f"{med:.2f}× ({lo:.2f}–{hi:.2f})"
 
 
-def series(runs: list[dict], what: str) -> list[float]:
-    """One value per run: a scenario's wall time, or peak memory over the run's three builds."""
-    if what in ("rss", "tree"):
-        return [max(r[s][f"{what}_kib"] for s, _ in SCENARIOS) / 1024 for r in runs]
+def series(entry: dict, what: str, runs: list[dict] | None = None) -> list[float]:
+    """One value per run (of `runs`, else all the engine's): a scenario's wall time, or the peak
+    RSS over the run's three builds; for `tree`, the one run that sampled the memory of all
+    processes (sampling slows what it samples, so the timed runs are not sampled)."""
+    if what == "tree":
+        sampled = entry.get("sampled")
+        return [max(sampled[s]["tree_kib"] for s, _ in SCENARIOS) / 1024] if sampled else []
+    runs = entry.get("runs", []) if runs is None else runs
+    if what == "rss":
+        return [max(r[s]["rss_kib"] for s, _ in SCENARIOS) / 1024 for r in runs]
     return [r[what]["wall"] for r in runs]
 
 
@@ -553,7 +564,8 @@ def results_block(data: dict) -> str:
     for n in sizes:
         per = data["results"].get(str(n), {})
         out += [f"### {n:,} articles", "", f"Median of {data['runs']} run(s) (min–max); "
-                "peak memory is the largest of the three builds of a run.", "", header, rule]
+                "peak memory is the largest of the three builds of a run; all processes, the peak "
+                "of their summed memory (PSS), from one more run that sampled it.", "", header, rule]
         for e in engines:
             key, entry = e["key"], per.get(e["key"])
             if e.get("not_measured"):
@@ -562,7 +574,7 @@ def results_block(data: dict) -> str:
                 reason = (entry or {}).get("failed", "no runs")
                 out.append(f"| {labels[key]} | not measured: {reason} |" + " |" * (len(COLUMNS) - 1))
             else:
-                row = [cell(series(entry["runs"], what), unit) for what, _, unit in COLUMNS]
+                row = [cell(series(entry, what), unit) for what, _, unit in COLUMNS]
                 if entry.get("failed"):
                     row[-1] += f" (then failed: {entry['failed']})"
                 out.append(f"| {labels[key]} | " + " | ".join(row) + " |")
@@ -580,8 +592,8 @@ def results_block(data: dict) -> str:
             pairs = list(zip(ours["runs"], peer["runs"]))  # same run index: measured side by side
             row = []
             for what, _, _ in COLUMNS:
-                a = series([p[0] for p in pairs], what)
-                b = series([p[1] for p in pairs], what)
+                a = series(ours, what, [p[0] for p in pairs])
+                b = series(peer, what, [p[1] for p in pairs])
                 row.append(cell([x / y for x, y in zip(a, b) if y], "x"))
             ratio_rows.append(f"| wijknieuws / {e['label']} | " + " | ".join(row) + " |")
         serve = ours.get("serve")
@@ -591,8 +603,9 @@ def results_block(data: dict) -> str:
                     "| edited page on disk | whole site rebuilt | of which writing the page, as serve reports it |",
                     "|---|---|---|",
                     f"| {cell(serve['page'], 's')} | {cell(serve['site'], 's')} | {cell(serve['reported'], 's')} |",
-                    "", "Counted from the save, so both include livereload noticing it: it looks for "
-                    "changes every 0.8 s, walking the content folder."]
+                    "", "Counted from the save, so both include serve noticing it (told by the "
+                    "system, then 0.05 s for a save's events to settle); the whole site also waits "
+                    "0.2 s after the page, for a reloading tab to fetch it first."]
         elif ours.get("serve_failed"):
             out += ["", f"`wijknieuws serve`: not measured: {ours['serve_failed']}"]
         if ratio_rows:
@@ -605,13 +618,14 @@ def results_block(data: dict) -> str:
         factor = large / small
         rows = []
         for e in engines:
-            a = data["results"].get(str(small), {}).get(e["key"], {}).get("runs")
-            b = data["results"].get(str(large), {}).get(e["key"], {}).get("runs")
-            if not a or not b:
+            a = data["results"].get(str(small), {}).get(e["key"], {})
+            b = data["results"].get(str(large), {}).get(e["key"], {})
+            if not a.get("runs") or not b.get("runs"):
                 continue
             row = []
             for what, _, _ in COLUMNS:
-                ma, mb = statistics.median(series(a, what)), statistics.median(series(b, what))
+                va, vb = series(a, what), series(b, what)
+                ma, mb = (statistics.median(va), statistics.median(vb)) if va and vb else (0, 0)
                 row.append(f"{mb / ma:.1f}×" if ma else "–")
             rows.append(f"| {e['label']} | " + " | ".join(row) + " |")
         if rows:
@@ -783,6 +797,11 @@ def measure_sizes(args, work: Path, gen: Path, engines: list[Engine], data: dict
                     per[engine.key]["failed"] = str(error)
                     active.remove(engine)
         # a peer that failed part-way keeps only the runs it completed; ours/peer ratios pair by run
+        for engine in active:
+            try:
+                per[engine.key]["sampled"] = engine.measure_run(slug, args.runs, f"n={n} memory run:", sample=True)
+            except BuildFailed as error:
+                log(f"n={n}: {engine.label}: the memory of all processes not measured: {error}")
         if engines[0] in active:
             try:
                 per["wijknieuws"]["serve"] = measure_serve(engines[0], slug, SERVE_EDITS)
