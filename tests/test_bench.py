@@ -34,13 +34,19 @@ def test_bench_runs_at_50_articles(tmp_path):
     rows = [line for line in block.splitlines() if line.startswith("| wijknieuws")]
     assert len(rows) == 1
     cells = [c.strip() for c in rows[0].strip("|").split("|")]
-    assert all(c.endswith(")") and (" s (" in c or " MiB (" in c) for c in cells[1:5]), rows[0]
+    assert all(c.endswith(")") and (" s (" in c or " MiB (" in c) for c in cells[1:6]), rows[0]
+    assert "| edited page on disk | whole site rebuilt |" in block  # serve, measured too
 
     results = json.loads((work / "results.json").read_text())
     runs = results["results"]["50"]["wijknieuws"]["runs"]
     assert len(runs) == 1 and set(runs[0]) == {"cold", "nochange", "oneedit"}
-    assert all(m["wall"] > 0 and m["rss_kib"] > 0 for m in runs[0].values())
+    assert all(m["wall"] > 0 and m["rss_kib"] > 0 and m["tree_kib"] is None for m in runs[0].values())
+    sampled = results["results"]["50"]["wijknieuws"]["sampled"]  # the memory of all processes, apart
+    assert all(m["tree_kib"] > 0 for m in sampled.values())
+    serve = results["results"]["50"]["wijknieuws"]["serve"]
+    assert len(serve["page"]) == len(serve["site"]) == len(serve["reported"]) > 0
     # the one-edit build changed the newest article, and the edit was undone afterwards
     content = work / "n50" / "wijknieuws" / "content"
     assert not any("Aanvulling" in p.read_text() for p in content.glob("*/*.md"))
+    assert not (work / "trash").exists()  # earlier outputs set aside during the run, removed at its end
     assert list((work / "n50" / "wijknieuws" / "site").rglob("index.html"))
