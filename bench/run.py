@@ -369,8 +369,8 @@ def free_port() -> int:
 def measure_serve(engine: Ours, slug: str, edits: int) -> dict:
     """`wijknieuws serve` on the corpus: after each save of the newest article, the seconds until
     its page on disk has the new sentence, and until serve reports the whole site built. Both
-    count from the save, so they include livereload noticing it (it looks every 0.8 s); serve's
-    own report of writing the page counts from when it noticed."""
+    count from the save, so they include serve noticing it; serve's own report of writing the
+    page counts from when it noticed."""
     engine.clean()
     build = subprocess.run(engine.command("cold")[0], cwd=engine.root, stdout=subprocess.DEVNULL,
                            stderr=subprocess.STDOUT, timeout=COMMAND_TIMEOUT)
@@ -807,7 +807,7 @@ def measure_sizes(args, work: Path, gen: Path, engines: list[Engine], data: dict
                 per["wijknieuws"]["serve"] = measure_serve(engines[0], slug, SERVE_EDITS)
                 log(f"n={n}: serve: " + ", ".join(f"{k} {statistics.median(v):.2f} s"
                                                   for k, v in per["wijknieuws"]["serve"].items() if v))
-            except BuildFailed as error:
+            except (BuildFailed, OSError, subprocess.TimeoutExpired) as error:
                 log(f"n={n}: serve not measured: {error}")
                 per["wijknieuws"]["serve_failed"] = str(error)
         data["sizes"].append(n)

@@ -52,6 +52,7 @@ def test_the_edited_page_is_the_page_the_build_makes(served, content, tmp_path):
 
     assert write_edited_page(options, cache) == MEMO_PAGE
     now = tree_bytes(tmp_path / "site")
+    assert now.keys() == before.keys()  # no temporary file left in the site
     assert [rel for rel in now if now[rel] != before[rel]] == [MEMO_PAGE]  # the rest waits for the build
     assert b"Het college van B en W zet" in now[MEMO_PAGE]
     full = _full_build(tmp_path)

@@ -1,6 +1,7 @@
 """`wijknieuws serve` as editors use it: a real process on a free port, files edited under it."""
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import socket
@@ -19,6 +20,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from lxml import html as lxml_html
 
 from conftest import REPO, text_of, tree_bytes, write_content
+from wijknieuws.watch import EventWatcher
 
 ARTICLE = "nieuws/vlieger/"
 TITLE = "De Vlieger blijft dicht"
@@ -279,3 +281,23 @@ def test_serve_usage_errors(cli, content, args):
 def test_serve_help(cli):
     result = cli("serve", "--help")
     assert result.code == 0 and "--host" in result.out and "127.0.0.1" in result.out
+
+
+def test_where_the_system_cannot_tell_saves_are_still_looked_for(tmp_path):
+    """No inotify, its limit reached or a folder missing: serve falls back to looking at the
+    files' times, as livereload does, rather than to never seeing a save."""
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "a.md").write_text("oud", encoding="utf-8")
+    saves = []
+    watcher = EventWatcher()
+    watcher.watch(str(tmp_path / "ontbreekt"), lambda: saves.append("ontbreekt"))  # cannot be watched
+    watcher.watch(str(content), lambda: saves.append("content"))
+    assert watcher.start(lambda: None) is False  # livereload then calls examine() every 0.8 s
+    watcher.examine()
+    assert saves == []
+    (content / "a.md").write_text("nieuw", encoding="utf-8")
+    later = (content / "a.md").stat().st_mtime_ns + 2_000_000_000
+    os.utime(content / "a.md", ns=(later, later))
+    watcher.examine()
+    assert saves == ["content"]

@@ -63,13 +63,21 @@ def check_out_folder(out: Path, protected: list[Path]) -> None:
         raise UsageError(f"--out '{out}' exists and is not a folder")
 
 
-def replace_live(out: Path, path: str, data: bytes) -> None:
+def replace_live(out: Path, path: str, data: bytes, scratch: Path) -> bool:
     """One file of the live site replaced whole (serve's edited page, ahead of its build):
-    renamed in, so that the shadow's hard link to the old file keeps the old bytes."""
-    target = out / path
-    temporary = target.with_name(target.name + ".wijknieuws-new")
-    temporary.write_bytes(data)
-    os.replace(temporary, target)
+    written in scratch (never a half-written or stray file inside the site), then renamed in,
+    so that the shadow's hard link to the old file keeps the old bytes. False where scratch is
+    on another file system than --out and the rename cannot be atomic."""
+    scratch.mkdir(parents=True, exist_ok=True)
+    if os.stat(scratch).st_dev != os.stat(out).st_dev:
+        return False
+    temporary = scratch / "page.new"
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, out / path)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return True
 
 
 class SiteWriter:

@@ -297,6 +297,7 @@ def build(options: Options, *, cache: BuildCache | None = None, progress=lambda 
     if (own_cache or cache.last is not None) and _unchanged_site(options, cache, inputs):
         lap("nothing changed")
         return Result(-1, [], len(cache.state.trees[inode(options.out)]), 0, lap.total, lap.laps)
+    cache.last = None  # the model this build replaces: not kept alive beside the new one
     try:
         loading = load(options, cache, files)
         model = loading.model
@@ -332,6 +333,7 @@ def build(options: Options, *, cache: BuildCache | None = None, progress=lambda 
         cache.state.inputs = inputs
         cache.content.pages = Dependencies(inputs, shape, articles, shows)
         cache.content.templates = renderer.references
+        renderer.release()
         cache.last = LastBuild(files, themes, loading, renderer)
     finally:
         cache.save(content=own_cache)  # parsed articles are worth keeping even when the build failed

@@ -15,7 +15,7 @@ from .errors import ContentErrors
 from .loader import OUTSIDE, scan
 from .output import inode, replace_live
 from .pages import article_page
-from .pipeline import Options, theme_files
+from .pipeline import Options, cache_folder, theme_files
 from .render import theme_dirs
 
 
@@ -57,5 +57,4 @@ def write_edited_page(options: Options, cache: BuildCache) -> str | None:
     # page afresh instead of trusting the live file, even if serve is stopped in between.
     del live[page.path]
     cache.save(content=False)
-    replace_live(options.out, page.path, data)
-    return page.path
+    return page.path if replace_live(options.out, page.path, data, cache_folder(options)) else None

@@ -100,7 +100,7 @@ class Renderer:
         self.env.filters["body"] = self._body
         self.env.globals["once"] = self._once
         self._digests: dict[str, str] = {}
-        self._made: dict[tuple, Markup] = {}
+        self._made: dict[tuple, tuple] = {}
 
     @jinja2.pass_context
     def _body(self, context, article) -> Markup:
@@ -111,11 +111,17 @@ class Renderer:
         """macro(*args), made once per build for the same arguments at the same depth: a card for
         an article that is in seven lists. Only for macros that show nothing but their
         arguments (and link relative to the page's folder)."""
-        key = (macro.name, context["root"], *map(id, args))
-        made = self._made.get(key)
-        if made is None:
-            made = self._made[key] = macro(*args)
-        return made
+        # By the macro's code (two templates may each have a `card`), and the arguments by
+        # identity, kept alive with the result so that no other object can take their id.
+        key = (getattr(getattr(macro, "_func", None), "__code__", macro.name), context["root"], *map(id, args))
+        found = self._made.get(key)
+        if found is None:
+            found = self._made[key] = (args, macro(*args))
+        return found[1]
+
+    def release(self) -> None:
+        """Drops what this build's pages shared (once()), for a renderer kept after its build."""
+        self._made.clear()
 
     def template_digest(self, name: str) -> str:
         """Hash of a template and every template it extends, imports or includes: a page

@@ -55,8 +55,9 @@ class Site:
         started = time.perf_counter()
         try:
             path = write_edited_page(self.options, self.cache)
-        except OSError as exc:  # the build that follows reports what is wrong with --out
-            print(f"The edited page could not be written first: {exc}", file=sys.stderr, flush=True)
+        except Exception as exc:  # only a head start: the build that follows does it all, and says what is wrong
+            print(f"The edited page could not be written first ({type(exc).__name__}: {exc}); "
+                  "building the whole site.", file=sys.stderr, flush=True)
             return None
         if path and not self.quiet:
             print(f"Wrote {path} in {time.perf_counter() - started:.2f} s; the rest of the site follows.",

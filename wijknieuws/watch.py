@@ -16,8 +16,10 @@ from tornado.ioloop import IOLoop
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-# A save is often several events (write, rename, change of mode): one build for all of them.
+# A save is often several events (write, rename, change of mode), a `git pull` many: the build
+# waits until none came for this long (but never longer than SETTLE_AT_MOST after the first).
 SETTLE_SECONDS = 0.05
+SETTLE_AT_MOST = 1.0
 # Reading a file is an event too (opened, closed) on some systems: only these are changes.
 CHANGES = frozenset({"created", "modified", "deleted", "moved"})
 
@@ -48,8 +50,9 @@ class EventWatcher(Watcher):
                                           # thread, emptied by examine()
         self._loop: IOLoop | None = None
         self._poll = None
-        self._settling = False
-        self._failed: OSError | None = None
+        self._waiting = None           # the loop's timeout for examine, while events come in
+        self._first_event = 0.0
+        self._failed: Exception | None = None
 
     def watch(self, path, func=None, delay=None, ignore=None) -> None:
         """Watched from now on: a save during serve's first build is seen too."""
@@ -59,7 +62,7 @@ class EventWatcher(Watcher):
                 self._observer.schedule(_Events(path, self._notice), os.path.abspath(path), recursive=True)
                 if not self._observer.is_alive():
                     self._observer.start()
-            except OSError as exc:
+            except Exception as exc:  # no inotify, its limit reached, a folder missing, ...
                 self._failed = exc
 
     def start(self, callback) -> bool:
@@ -91,16 +94,22 @@ class EventWatcher(Watcher):
             loop.add_callback(self._settle)
 
     def _settle(self) -> None:
-        if not self._settling:
-            self._settling = True
-            self._loop.call_later(SETTLE_SECONDS, self._examine_now)
+        now = self._loop.time()
+        if self._waiting is None:
+            self._first_event = now
+        else:
+            self._loop.remove_timeout(self._waiting)
+        delay = SETTLE_SECONDS if now - self._first_event < SETTLE_AT_MOST else 0
+        self._waiting = self._loop.call_later(delay, self._examine_now)
 
     def _examine_now(self) -> None:
-        self._settling = False
+        self._waiting = None
         self._poll()
 
     def examine(self):
         """Runs the task of every watched folder with a change; livereload's (path, delay)."""
+        if self._failed is not None:  # livereload polls: look as it would
+            return super().examine()
         if self._changes:
             return self._changes.pop()
         with self._lock:
