@@ -163,3 +163,15 @@ def test_every_page_written_first_is_the_page_of_a_full_build(content, tmp_path,
             assert (tmp_path / "site" / written).read_bytes() == full[written]
         build(options, cache=cache)
         assert tree_bytes(tmp_path / "site") == full
+
+
+def test_a_build_says_which_files_it_changed(served, content, tmp_path):
+    """What serve reloads the tabs by: the files a build added, changed or removed."""
+    options, cache = served
+    _edit(content / MEMO, "Het college zet", "Het college van B en W zet")
+    changed = build(options, cache=cache).changed
+    assert MEMO_PAGE in changed and "nieuws/vlieger/index.html" not in changed
+    assert "static/style.css" not in changed
+    (content / "2019/fiets.md").unlink()
+    changed = build(options, cache=cache).changed
+    assert "nieuws/fiets/index.html" in changed and not (tmp_path / "site/nieuws/fiets/index.html").exists()
