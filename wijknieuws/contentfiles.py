@@ -53,7 +53,9 @@ def read_whole(path: Path) -> bytes:
                 before = os.fstat(handle.fileno())
                 if before.st_size > MAX_FILE_BYTES:
                     raise too_large(before.st_size)
-                data = handle.read(MAX_FILE_BYTES + 1)
+                # As much as the file holds, and a byte more to see it grow: a read of the limit
+                # itself would allocate megabytes for every article.
+                data = handle.read(before.st_size + 1)
                 after = os.fstat(handle.fileno())
         except OSError as exc:  # removed or unreadable between the scan and now
             raise Unreadable(f"cannot read the file: {exc.strerror}") from None
