@@ -3,12 +3,13 @@ build makes, and anything but a plain edit of one article waits for the build.""
 from __future__ import annotations
 
 import shutil
+import textwrap
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import tree_bytes
+from conftest import ARTICLES, tree_bytes
 from wijknieuws.pipeline import Options, build, open_cache
 from wijknieuws.preview import write_edited_page
 
@@ -120,21 +121,18 @@ def test_nothing_before_a_first_good_build(content, tmp_path):
     assert not (tmp_path / "site").exists()
 
 
-MEMO_TEXT = """\
----
-title: {title}
-date: {date}
-wijk: [Oosterheem, Rokkeveen]
-wethouder: Ter Laak
-type: memo
-status: uitgesteld
-dossier: huizen-van-de-wijk
-tags: [inzet, bibliotheek]
-summary: {summary}
----
+def _memo_text() -> str:
+    """The sample memo with its title, date, summary and body to fill in."""
+    text = textwrap.dedent(ARTICLES[MEMO])
+    for old, new in [("title: Huizen van de Wijk in de koelkast", "title: {title}"), ("date: 2021-04-15", "date: {date}"),
+                     ("tags: [inzet, bibliotheek]\n", "tags: [inzet, bibliotheek]\nsummary: {summary}\n"),
+                     ("Het college zet de plannen voor de Huizen van de Wijk in de koelkast.", "{body}")]:
+        assert old in text
+        text = text.replace(old, new)
+    return text
 
-{body}
-"""
+
+MEMO_TEXT = _memo_text()
 memo_versions = st.builds(
     MEMO_TEXT.format,
     title=st.sampled_from(["Huizen van de Wijk in de koelkast", "Huizen van de Wijk even niet", "Koelkast"]),
