@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from conftest import write_content
 from wijknieuws.cli import main
+from wijknieuws import yamlsafe
 from wijknieuws.content import KEYS
 
 ERROR_LINE = re.compile(r"^content/[^:]+:\d+: \S.*$")
@@ -63,3 +64,25 @@ def test_arbitrary_file_bytes_never_crash(raw):
         content = write_content(Path(tmp), {})
         (content / "artikel.md").write_bytes(raw)
         assert_clean_answer(*run_check(Path(tmp)))
+
+
+# Nesting by every kind of collection, aliases, and the text between them.
+YAML_PIECES = ["[", "]", "{", "}", "- ", "-", ":", ": ", "? ", "*a", "&a ", "a", "\n", "\n  ", "  ", ",", "x: ",
+               "- - ", "[[", "{a: ", "!!map ", "'", '"', "#"]
+
+
+nested = st.builds(lambda opener, depth, rest: opener * depth + rest, st.sampled_from(["[", "{a: ", "- ", "- a:\n"]),
+                   st.integers(40, 60), st.lists(st.sampled_from(YAML_PIECES), max_size=20).map("".join))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(YAML_PIECES), max_size=120).map("".join) | nested)
+def test_the_loader_never_skips_a_check_that_would_refuse(text):
+    """Front matter without aliases and with few indicators is loaded without the events pass
+    (yamlsafe._may_need_check); whatever that pass would refuse must never be skipped."""
+    try:
+        yamlsafe._check_events(text)
+    except yamlsafe.YamlProblem:
+        assert yamlsafe._may_need_check(text)
+    except yaml.YAMLError:
+        pass  # not YAML at all: the loader reports that in either case

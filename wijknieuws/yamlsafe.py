@@ -93,10 +93,18 @@ def _check_events(text: str) -> None:
             depth -= 1
 
 
+def _may_need_check(text: str) -> bool:
+    """Whether the text can hold an alias or nesting deeper than MAX_DEPTH. An alias needs a
+    '*', and every level of nesting one indicator of its own ('[', '{', '-', ':' or '?'): a
+    usual front matter has some twenty-five and is loaded without the events pass."""
+    return "*" in text or sum(map(text.count, "[{-:?")) > MAX_DEPTH
+
+
 def load(text: str):
     """Parse one YAML document; raises YamlProblem with a 0-based line."""
     try:
-        _check_events(text)
+        if _may_need_check(text):
+            _check_events(text)
         return yaml.load(text, Loader=StrictLoader)
     except YamlProblem:
         raise
