@@ -4,10 +4,12 @@ from __future__ import annotations
 import os
 import pickle
 import shutil
+from pathlib import Path
 
 import pytest
 
 from conftest import tree_bytes
+from wijknieuws import cache
 
 CACHE = ".wijknieuws-cache"
 
@@ -25,9 +27,14 @@ def _edit(content):
                     encoding="utf-8")
 
 
-def test_an_edit_rewrites_only_the_shard_with_that_article(cli, content, tmp_path):
-    for path in content.rglob("*"):  # saved a while ago: a file saved just now is always looked at
+def _saved_a_while_ago(content):
+    """A file saved just now is looked at by every build; these are as if saved 10 s ago."""
+    for path in content.rglob("*"):
         os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns - 10**10))
+
+
+def test_an_edit_rewrites_only_the_shard_with_that_article(cli, content, tmp_path):
+    _saved_a_while_ago(content)
     assert cli("build").code == 0
     shards = tmp_path / CACHE / "site.articles"
     before = {p.name: p.stat().st_ino for p in shards.iterdir()}  # each write is a new file, renamed in
@@ -92,3 +99,30 @@ def test_a_cache_from_a_program_with_fewer_fields_is_ignored(cli, content, tmp_p
     result = cli("build")
     assert result.code == 0 and result.err == ""
     assert tree_bytes(tmp_path / "site") == expected
+
+
+def test_the_program_id_changes_with_any_source_file(tmp_path):
+    """The same version number with other code (a pull, a local fix) is another program."""
+    package = Path(cache.__file__).parent
+    copy = tmp_path / "wijknieuws"
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    assert cache.program_id(copy) == cache.program_id(package) == cache.PROGRAM
+    assert cache.FORMAT.endswith(cache.PROGRAM)  # every cache file starts with it
+    with open(copy / "markup.py", "a", encoding="utf-8") as handle:
+        handle.write("# a fix\n")
+    assert cache.program_id(copy) != cache.PROGRAM
+
+
+def test_another_program_rebuilds_from_the_content_not_the_cache(cli, content, tmp_path, monkeypatch):
+    """What a build of other code left (parsed articles, the note that nothing changed since) is
+    not used: the site is made again, to the same bytes when the change does not show."""
+    _saved_a_while_ago(content)
+    assert cli("build").code == 0
+    expected = tree_bytes(tmp_path / "site")
+    assert cli("build").out.startswith("Nothing changed")
+    monkeypatch.setattr(cache, "FORMAT", "wijknieuws-cache-6-another")
+    result = cli("build", "-v")
+    assert result.code == 0 and not result.out.startswith("Nothing changed"), result.out
+    assert "load and check content" in result.out
+    assert tree_bytes(tmp_path / "site") == expected
+    assert (tmp_path / CACHE / "site.state").read_bytes().startswith(b"wijknieuws-cache-6-another\n")

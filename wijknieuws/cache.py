@@ -6,27 +6,55 @@ little:
   (by its folder's inode: the live --out and its shadow copy swap places at every build)
   what each file was made from and its hash;
 - <out>.articles/NN.pickle: parsed articles, a few hundred to a file by their path's hash
-  (valid while the program version, the registries and the working directory, which error
-  paths are relative to, stay the same: the namespace); only files with a changed article
-  are written again;
+  (valid while the program, the registries and the working directory, which error paths are
+  relative to, stay the same: the namespace); only files with a changed article are written
+  again;
 - <out>.pickle: the search index, what the model reuses and what each page showed.
-A file that cannot be read, or was written by another version, is ignored, never trusted.
+A file that cannot be read, or was written by another program (other code, another library
+version: program_id), is ignored, never trusted.
 Each parsed article carries the size, time and hash of its file, so a shard older or newer
 than the rest (a build killed while saving) is still never wrong about an article.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 import zlib
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 
+import babel
+import jinja2
+import markdown
+import nh3
+import slugify
+import snowballstemmer
+import yaml
+
 from . import __version__
 from .fingerprint import Dependencies
 from .search import SearchIndex
 
-FORMAT = f"wijknieuws-cache-6-{__version__}"
+# What makes the parsed articles and pages besides the content and the templates.
+_LIBRARIES = (markdown, nh3, jinja2, babel, yaml, snowballstemmer, slugify)
+
+
+def program_id(package: Path = Path(__file__).parent) -> str:
+    """The program as it runs: its version, its own source files, and its libraries' versions.
+    The version number alone stays the same across a pull that changes the code or an upgrade
+    of Python-Markdown or nh3, and a cache kept through one would show what the old code made."""
+    digest = hashlib.sha1(__version__.encode())
+    for path in sorted(package.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for library in _LIBRARIES:  # without a version attribute, the time its module was installed
+        stamp = getattr(library, "__version__", None) or os.stat(library.__file__).st_mtime_ns
+        digest.update(f"{library.__name__}={stamp}\0".encode())
+    return digest.hexdigest()[:16]
+
+
+PROGRAM = program_id()
+FORMAT = f"wijknieuws-cache-6-{PROGRAM}"
 SHARDS = 64
 
 

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from . import __version__
 from .cache import BuildCache
 from .content import Loaded
 from .errors import ContentErrors, Problems
@@ -118,7 +117,7 @@ def load(options: Options, cache: BuildCache | None = None, files: dict | None =
     problems = Problems()
     registries = _registries(options, problems)
     # A parsed article embeds its registry entries, and its errors name paths from here.
-    namespace = repr((__version__, os.getcwd(), registries.wijken.entries, registries.wethouders.entries,
+    namespace = repr((os.getcwd(), registries.wijken.entries, registries.wethouders.entries,
                       registries.dossiers.entries))
     files = scan(options.content) if files is None else files
     loaded = load_articles(options.content, files, registries, problems,
@@ -137,9 +136,9 @@ def theme_files(dirs: list[Path]) -> list[tuple[str, dict]]:
 def _inputs(options: Options, files: dict, themes: list) -> str:
     """Everything a build reads (the content's and the templates' scan()), by file size and
     time: equal means nothing to do."""
-    state = [__version__, os.getcwd(), repr(dataclasses.astuple(options)), files, *themes]
+    state = [os.getcwd(), repr(dataclasses.astuple(options)), files, *themes]
     now = time.time_ns()
-    if any(now - mtime < 2_000_000_000 for mtime, _ in state[3].values()):
+    if any(now - mtime < 2_000_000_000 for mtime, _ in files.values()):
         state.append(now)  # a file saved just now may change again within one clock tick, unseen
     return hashlib.sha1(repr(state).encode()).hexdigest()
 
