@@ -153,6 +153,8 @@ def test_link_to_a_draft_from_a_published_article(cli, tmp_path):
     ("dossiers", "- slug: a\n  title: A\n  title: B\n",
      "content/dossiers.yml:3: key 'title' is given twice; remove one of them"),
     ("site", "title: Test\n", "content/site.yml:1: site.yml needs a non-empty 'base_url'"),
+    ("site", "# nog invullen\n", "content/site.yml:1: site.yml needs a non-empty 'title'"),
+    ("site", "", "content/site.yml:1: site.yml needs a non-empty 'base_url'"),
     ("site", "title: Test\nbase_url: https://x.nl/\npage_sise: 5\n",
      "content/site.yml:3: unknown setting 'page_sise' (did you mean 'page_size'?)"),
     ("site", "title: Test\nbase_url: https://x.nl/\npage_size: nul\n",

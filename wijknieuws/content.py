@@ -369,13 +369,14 @@ def _article_from(path, source, meta, fm_line, body_text, body_line, registries,
             article_links.append((ref.path, line))
         elif ref.path not in files:
             files.append(ref.path)
+    summary, image_caption = f.text("summary"), f.text("image_caption")
     if not f.ok:
         return None
     return Article(
         slug=slug, title=title, date=moment, wijken=wijken, wethouders=wethouders, type=kind,
         status=status, dossier=dossiers[0] if dossiers else None, tags=tuple(tags),
-        summary=f.text("summary") or body.summary, body_html=body.html, image=image,
-        image_alt=image_alt, image_caption=f.text("image_caption"), related=tuple(related),
+        summary=summary or body.summary, body_html=body.html, image=image,
+        image_alt=image_alt, image_caption=image_caption, related=tuple(related),
         draft=draft, source=source, files=tuple(files), article_links=tuple(article_links),
         key_lines=tuple((key, fm_line + line) for key, line in meta.key_lines.items()),
     )

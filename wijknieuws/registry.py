@@ -129,10 +129,13 @@ def _text(value) -> str | None:
 
 def _load_site(content: Path, problems: Problems) -> SiteConfig:
     path = content / "site.yml"
+    known_problems = len(problems.errors)
     data = read_yaml(path, problems)
     fallback = SiteConfig(title="", base_url="/")
-    if data is None:
+    if data is None and len(problems.errors) > known_problems:
         return fallback
+    if data is None:  # empty, or comments only: the settings it needs are missing, said below
+        data = yamlsafe.LineDict()
     if not isinstance(data, dict):
         problems.error(path, 1, "site.yml must be a mapping of settings (title: ..., base_url: ...)")
         return fallback

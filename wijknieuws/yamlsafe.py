@@ -30,7 +30,10 @@ class LineDict(dict):
     """A mapping that knows the 0-based line of itself and of each of its keys."""
 
     line: int = 0
-    key_lines: dict
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.key_lines: dict = {}
 
     def line_of(self, key) -> int:
         return self.key_lines.get(key, self.line)
