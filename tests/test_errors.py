@@ -115,6 +115,17 @@ def test_body_links_to_missing_article_and_file(cli, tmp_path):
                       "content/2021/fout.md:11: linked file '../images/weg.jpg' does not exist"]
 
 
+def test_a_link_to_an_article_with_errors_is_not_an_error_of_its_own(cli, tmp_path):
+    """The linked article's typo is the one problem; the link is right once that is fixed."""
+    content = write_content(tmp_path, {"2021/goed.md": GOOD.replace("Tekst", "Zie [fout](fout.md).", 1),
+                                       "2021/fout.md": front("title: Fout", "date: 2021-05-01", "wijk: Rokeveen")})
+    assert "Zie [fout](fout.md)." in (content / "2021/goed.md").read_text(encoding="utf-8")
+    result = cli("check")
+    assert result.error_lines == ["content/2021/fout.md:4: unknown wijk 'Rokeveen' (did you mean 'Rokkeveen'?)"]
+    (content / "2021/fout.md").write_text(front(*BASE), encoding="utf-8")
+    assert cli("check").code == 0
+
+
 def test_body_link_outside_the_content_folder(cli, tmp_path):
     errors = check_one(cli, tmp_path, front(*BASE, body="[geheim](../../../etc/passwd)\n"))
     assert errors == ["content/2021/fout.md:7: link '../../../etc/passwd' points outside the content folder"]

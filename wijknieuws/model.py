@@ -95,13 +95,18 @@ def _check_slugs(articles: list[Article], content: Path, problems: Problems) -> 
                            f"slug '{article.slug}' is also used by {other.source}; give one of them another slug")
 
 
-def _check_links(articles: list[Article], content: Path, drafts: bool, problems: Problems) -> None:
-    """Reports body links to .md files that are not (published) articles, and unknown `related`."""
+def _check_links(articles: list[Article], failed: frozenset[str], content: Path, drafts: bool,
+                 problems: Problems) -> None:
+    """Reports body links to .md files that are not (published) articles, and unknown `related`.
+    A link to an article that has errors of its own is not one more error: it is one when
+    that article is fixed."""
     by_source = {a.source: a for a in articles}
     by_slug = {a.slug: a for a in articles}
     for article in articles:
         for target, line in article.article_links:
             found = by_source.get(target)
+            if found is None and target in failed:
+                continue
             if found is None:
                 problems.error(content / article.source, line,
                                f"link to '{target}', which is not an article{suggest(target, by_source)}")
@@ -192,10 +197,11 @@ def _tag_names(articles) -> tuple[Tag, ...]:
 
 
 def build_model(registries: Registries, loaded: list[Article], content: Path, *, drafts: bool,
-                problems: Problems, memo: dict | None = None) -> SiteModel:
-    """memo: kept by the caller between builds, to reuse what did not change (related articles)."""
+                problems: Problems, memo: dict | None = None, failed: frozenset[str] = frozenset()) -> SiteModel:
+    """memo: kept by the caller between builds, to reuse what did not change (related articles);
+    failed: the articles not loaded because of their own errors."""
     _check_slugs(loaded, content, problems)
-    _check_links(loaded, content, drafts, problems)
+    _check_links(loaded, failed, content, drafts, problems)
     articles = tuple(newest_first(a for a in loaded if drafts or not a.draft))
     tags = _tag_names(articles)
     tag_by_slug = {t.slug: t for t in tags}

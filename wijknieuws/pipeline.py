@@ -123,7 +123,8 @@ def load(options: Options, cache: BuildCache | None = None, files: dict | None =
     loaded = load_articles(options.content, files, registries, problems,
                            cache.articles_for(namespace), options.jobs)
     model = build_model(registries, articles_of(loaded), options.content, drafts=options.drafts,
-                        problems=problems, memo=cache.content.model)
+                        problems=problems, memo=cache.content.model,
+                        failed=frozenset(source for source, item in loaded.items() if item.article is None))
     if problems:
         raise ContentErrors(problems.errors)
     return Loading(model, problems, loaded, registries)
