@@ -290,12 +290,19 @@ def test_build_renders_recorded_editions_identical_to_the_export(cli, three, tmp
     assert page(site, "nieuwsbrief/2021-08-31/index.html").xpath("//a[@href='../../nieuws/vlieger/']")
 
 
-def test_build_reports_bad_record_entries(cli, three, tmp_path):
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_bad_record_entries_are_listed_with_the_other_problems(cli, three, tmp_path, command):
+    """One list of everything that is wrong, from `check` as from `build`: the record file's
+    entries beside an article's typo, not only once the articles are right."""
     (three / "nieuwsbrieven.yml").write_text("- since: 2021-08-01\n  until: 2021-08-3\n", encoding="utf-8")
-    result = cli("build")
+    memo = next(three.rglob("*.md"))
+    memo.write_text(memo.read_text(encoding="utf-8").replace("wijk: ", "wijkk: ", 1), encoding="utf-8")
+    result = cli(command)
     assert result.code == 1
     assert any(line.startswith(str(Path("content/nieuwsbrieven.yml")) + ":2: until '2021-08-3' is not a date")
                for line in result.error_lines), result.err
+    assert any("unknown key 'wijkk'" in line for line in result.error_lines), result.err
+    assert not (tmp_path / "site").exists()
 
 
 def test_build_exports_the_current_edition(cli, three, tmp_path):

@@ -346,14 +346,18 @@ def _newest_first(letters: list[Letter]) -> list[Letter]:
     return sorted(letters, key=lambda l: (l.edition.until, l.edition.since, l.edition.id), reverse=True)
 
 
-def site_files(model: SiteModel, content_dir: Path, env: jinja2.Environment) -> list[tuple[str, bytes]]:
-    """Every recorded edition at nieuwsbrief/<id>/, the current one at nieuwsbrief/laatste/, the archive."""
-    problems = Problems()
-    recorded = read_editions(content_dir, Registry("wijk", model.wijken), problems)
+def recorded_editions(content: Path, wijken: Registry, config: SiteConfig, problems: Problems) -> list[Recorded]:
+    """The editions a build puts on the site, checked with the rest of the content (`check`
+    too): a bad entry, or settings that cannot make those e-mails, is a problem like any other."""
+    recorded = read_editions(content, wijken, problems)
     if recorded:
-        check_config(model.config, content_dir, problems)
-    if problems:
-        raise ContentErrors(problems.errors)
+        check_config(config, content, problems)
+    return recorded
+
+
+def site_files(model: SiteModel, recorded: list[Recorded], content_dir: Path,
+               env: jinja2.Environment) -> list[tuple[str, bytes]]:
+    """Every recorded edition at nieuwsbrief/<id>/, the current one at nieuwsbrief/laatste/, the archive."""
     printer = Printer(model, env)
     files: list[tuple[str, bytes]] = []
     letters, emails = [], {}

@@ -23,6 +23,7 @@ from .feeds import atom, site_feeds
 from .fingerprint import Dependencies, Fingerprints
 from .loader import articles_of, load_articles, scan
 from .model import SiteModel, build_model
+from .newsletter import Recorded, recorded_editions
 from .newsletter import site_files as newsletter_files
 from .opendata import ARTICLES, articles_file, data_files
 from .output import SiteWriter, check_out_folder, inode
@@ -64,6 +65,7 @@ class Loading:
     problems: Problems
     loaded: dict[str, Loaded]
     registries: Registries
+    editions: list[Recorded]  # the newsletters recorded in nieuwsbrieven.yml
 
 
 @dataclass(frozen=True)
@@ -125,9 +127,10 @@ def load(options: Options, cache: BuildCache | None = None, files: dict | None =
     model = build_model(registries, articles_of(loaded), options.content, drafts=options.drafts,
                         problems=problems, memo=cache.content.model,
                         failed=frozenset(source for source, item in loaded.items() if item.article is None))
+    editions = recorded_editions(options.content, registries.wijken, registries.site, problems)
     if problems:
         raise ContentErrors(problems.errors)
-    return Loading(model, problems, loaded, registries)
+    return Loading(model, problems, loaded, registries, editions)
 
 
 def theme_files(dirs: list[Path]) -> list[tuple[str, dict]]:
@@ -316,7 +319,7 @@ def build(options: Options, *, cache: BuildCache | None = None, progress=lambda 
         lap(f"find changed pages ({len(todo)} of {len(pages)})")
 
         def extra_files() -> None:
-            newsletter = newsletter_files(model, options.content, renderer.env)
+            newsletter = newsletter_files(model, loading.editions, options.content, renderer.env)
             _write_known(model, pages, [rel for rel, _ in newsletter], writer, fingerprints, cache.content.records)
             files = dict(_extra_files(model, loading, options, renderer, newsletter, cache.content.search))
             for rel, data in files.items():  # dict: a later file of one name (a theme override) wins
