@@ -15,10 +15,10 @@ CACHE = ".wijknieuws-cache"
 
 
 def _cache_files(tmp_path):
-    """The cache's own files (the shadow copy and compiled templates aside)."""
+    """The cache's own files (the shadow copy, compiled templates and the build lock aside)."""
     folder = tmp_path / CACHE
     return sorted(p for p in folder.rglob("*") if p.is_file() and
-                  not p.relative_to(folder).parts[0].endswith((".shadow", "templates")))
+                  not p.relative_to(folder).parts[0].endswith((".shadow", "templates", ".lock")))
 
 
 def _edit(content):

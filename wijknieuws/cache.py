@@ -144,8 +144,24 @@ class BuildCache:
         self._files = (folder / f"{name}.state", folder / f"{name}.pickle") if folder else None
         self._shards = _Shards(folder / f"{name}.articles") if folder else None
         self.state = _read(self._files[0], State) if self._files else State()
+        self._state_seen = self._state_stamp()
         self._content: Content | None = None if self._files else Content()
         self.last = None  # pipeline.LastBuild, in memory only
+
+    def _state_stamp(self) -> tuple[int, int] | None:
+        try:
+            stat = os.stat(self._files[0]) if self._files else None
+        except OSError:
+            return None
+        return stat and (stat.st_ino, stat.st_mtime_ns)
+
+    def refresh(self) -> None:
+        """For a cache kept between builds (serve): when another process (a build in another
+        window) saved the state since, what is known of the output trees is that build's."""
+        if self._state_stamp() != self._state_seen:
+            self.state = _read(self._files[0], State)
+            self._state_seen = self._state_stamp()
+            self.last = None
 
     @property
     def content(self) -> Content:
@@ -166,3 +182,4 @@ class BuildCache:
                 self._shards.write(self._content.articles, self._content.namespace)
                 _write(self._files[1], self._content)
             _write(self._files[0], self.state)
+            self._state_seen = self._state_stamp()

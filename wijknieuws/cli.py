@@ -9,6 +9,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import ContentErrors, UsageError
+from .output import waiting_notice
 from .workers import WorkerLost
 from .pipeline import Options, build, load
 
@@ -113,7 +114,8 @@ def _options(args) -> Options:
 def cmd_build(args) -> int:
     options = _options(args)
     try:
-        result = build(options, progress=_progress(args))
+        result = build(options, progress=_progress(args),
+                       on_wait=lambda: print(waiting_notice(args.out), file=sys.stderr, flush=True))
     except ContentErrors as exc:
         _report(exc.errors)
         print(f"{len(exc.errors)} error(s); nothing written, '{args.out}' is unchanged.", file=sys.stderr)

@@ -14,9 +14,15 @@ import ctypes.util
 import hashlib
 import os
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import UsageError
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: one build at a time is then up to the editor
+    fcntl = None
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -61,6 +67,29 @@ def check_out_folder(out: Path, protected: list[Path]) -> None:
                              "a build replaces the whole output folder")
     if target.exists() and not target.is_dir():
         raise UsageError(f"--out '{out}' exists and is not a folder")
+
+
+@contextmanager
+def one_at_a_time(lock: Path, on_wait=lambda: None, *, wait: bool = True):
+    """Holds lock while the block runs; yields False (without running anything under it) when
+    another process holds it and wait is False. Two builds of one --out at once would share the
+    shadow copy and the cache, and swap a mix of both into the site; the second waits instead."""
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock, "a") as handle:
+        if fcntl is not None:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if not wait:
+                    yield False
+                    return
+                on_wait()
+                fcntl.flock(handle, fcntl.LOCK_EX)
+        yield True  # the lock goes with the file's closing, also when the process is killed
+
+
+def waiting_notice(out: Path) -> str:
+    return f"Waiting for another build of '{out}' (wijknieuws serve, or a build in another window) to end..."
 
 
 def replace_live(out: Path, path: str, data: bytes, scratch: Path) -> bool:

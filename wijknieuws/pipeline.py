@@ -26,7 +26,7 @@ from .model import SiteModel, build_model
 from .newsletter import Recorded, recorded_editions
 from .newsletter import site_files as newsletter_files
 from .opendata import ARTICLES, articles_file, data_files
-from .output import SiteWriter, check_out_folder, inode
+from .output import SiteWriter, check_out_folder, inode, one_at_a_time
 from .pages import Page, site_pages
 from .registry import Registries, load_registries
 from .render import Renderer, theme_dirs
@@ -283,16 +283,29 @@ class _Laps:
         return time.perf_counter() - self.started
 
 
-@_no_cycle_collection()
-def build(options: Options, *, cache: BuildCache | None = None, progress=lambda items, total: items) -> Result:
+def build_lock(options: Options) -> Path:
+    return cache_folder(options) / f"{options.out.name}.lock"
+
+
+def build(options: Options, *, cache: BuildCache | None = None, progress=lambda items, total: items,
+          on_wait=lambda: None) -> Result:
     """One build. The cache lives in .wijknieuws-cache/ beside --out; a caller that builds again
-    and again (serve) passes its own, to keep parsed content in memory and save it at the end."""
-    lap = _Laps()
+    and again (serve) passes its own, to keep parsed content in memory and save it at the end.
+    A build of the same --out in another process is waited for (on_wait is told)."""
     dirs = theme_dirs(options.templates)
     check_out_folder(options.out, [options.content, *dirs])
+    with one_at_a_time(build_lock(options), on_wait):
+        return _build(options, dirs, cache, progress)
+
+
+@_no_cycle_collection()
+def _build(options: Options, dirs: list[Path], cache: BuildCache | None, progress) -> Result:
+    lap = _Laps()
     own_cache = cache is None
     if own_cache:
         cache = open_cache(options)
+    else:
+        cache.refresh()
     files, themes = scan(options.content), theme_files(dirs)
     inputs = _inputs(options, files, themes)
     # A caller that keeps its cache (serve) wants the model at hand for preview.py: its first

@@ -13,9 +13,9 @@ from .content import Reader
 from .contentfiles import Unreadable, read_whole
 from .errors import ContentErrors
 from .loader import OUTSIDE, scan
-from .output import inode, replace_live
+from .output import inode, one_at_a_time, replace_live
 from .pages import article_page
-from .pipeline import Options, cache_folder, theme_files
+from .pipeline import Options, build_lock, cache_folder, theme_files
 from .render import theme_dirs
 
 
@@ -50,11 +50,13 @@ def write_edited_page(options: Options, cache: BuildCache) -> str | None:
         data = last.renderer.render(page)
     except ContentErrors:
         return None
-    live = cache.state.trees.get(inode(options.out))
-    if live is None or page.path not in live:
-        return None
-    # Forgotten, and saved, before the file changes: the build after this one then makes the
-    # page afresh instead of trusting the live file, even if serve is stopped in between.
-    del live[page.path]
-    cache.save(content=False)
-    return page.path if replace_live(options.out, page.path, data, cache_folder(options)) else None
+    with one_at_a_time(build_lock(options), wait=False) as ours:  # else a build is busy: it follows
+        cache.refresh()
+        live = cache.state.trees.get(inode(options.out))
+        if not ours or cache.last is None or live is None or page.path not in live:
+            return None
+        # Forgotten, and saved, before the file changes: the build after this one then makes the
+        # page afresh instead of trusting the live file, even if serve is stopped in between.
+        del live[page.path]
+        cache.save(content=False)
+        return page.path if replace_live(options.out, page.path, data, cache_folder(options)) else None

@@ -23,6 +23,7 @@ from livereload.handlers import LiveReloadHandler, StaticFileHandler
 from tornado.ioloop import IOLoop
 
 from .errors import ContentError, ContentErrors, UsageError
+from .output import waiting_notice
 from .pipeline import Options, Result, build, open_cache
 from .preview import write_edited_page
 from .render import default_theme, theme_dirs
@@ -67,7 +68,8 @@ class Site:
     def rebuild(self) -> Result | None:
         """The build's result, or None when it stopped at errors."""
         try:
-            result = build(self.options, cache=self.cache)
+            result = build(self.options, cache=self.cache,
+                           on_wait=lambda: print(waiting_notice(self.options.out), file=sys.stderr, flush=True))
         except ContentErrors as exc:
             self.errors = exc.errors
             for error in self.errors:
