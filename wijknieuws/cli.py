@@ -12,6 +12,7 @@ from .errors import ContentErrors, UsageError
 from .output import waiting_notice
 from .workers import WorkerLost
 from .pipeline import Options, build, load
+from .registry import base_url_problem
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -107,6 +108,8 @@ def _options(args) -> Options:
         _require_folder(args.templates, "templates")
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
+    if args.base_url is not None and (problem := base_url_problem(args.base_url)):
+        raise UsageError(f"--base-url: {problem}")
     return Options(content=args.content, out=args.out, templates=args.templates, drafts=args.drafts,
                    base_url=args.base_url, jobs=args.jobs or os.cpu_count() or 1)
 

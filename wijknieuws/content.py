@@ -397,6 +397,9 @@ def _content_file(f: _Fields, key: str, value: str, exists) -> str | None:
     if site_own(rel):
         f.error(key, site_own_problem(value))
         return None
+    if rel.endswith(".md"):  # copied into the site as a picture, an article's source would be published
+        f.error(key, f"'{value}' is an article, not a picture: '{key}' names an image file such as images/bieb.jpg")
+        return None
     if not exists(rel):
         f.error(key, f"{key} '{value}' does not exist")
         return None

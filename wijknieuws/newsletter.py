@@ -207,9 +207,10 @@ def read_editions(content: Path, wijken: Registry, problems: Problems) -> list[R
         problems.error(path, 1, f"{RECORD} must be a list of editions, each starting with '- since: '")
         return []
     recorded, seen = [], {}
-    for item in data:
+    for item, item_line in zip(data, data.item_lines):
         if not isinstance(item, dict):
-            problems.error(path, 1, f"each entry in {RECORD} must be a mapping such as '- since: 2021-08-01'")
+            problems.error(path, item_line + 1,
+                           f"each entry in {RECORD} must be a mapping such as '- since: 2021-08-01'")
             continue
         before = len(problems.errors)
         for key in item:

@@ -98,8 +98,9 @@ class Registries:
     dossiers: Registry[Dossier]
 
 
-def read_yaml(path: Path, problems: Problems, *, required: bool = True):
-    """The YAML document in path, or None after recording why it could not be read."""
+def read_yaml(path: Path, problems: Problems, *, required: bool = True, empty=None):
+    """The YAML document in path (`empty` for a file without one), or None after recording why
+    it could not be read."""
     if not path.is_file():
         if required:
             problems.error(path, 1, f"missing file {path.name}")
@@ -115,10 +116,11 @@ def read_yaml(path: Path, problems: Problems, *, required: bool = True):
         problems.error(path, 1, f"not UTF-8 (byte {exc.start})")
         return None
     try:
-        return yamlsafe.load(text)
+        data = yamlsafe.load(text)
     except yamlsafe.YamlProblem as exc:
         problems.error(path, exc.line + 1, exc.message)
         return None
+    return empty if data is None else data
 
 
 def _text(value) -> str | None:
@@ -127,15 +129,22 @@ def _text(value) -> str | None:
     return str(value).strip()
 
 
+def base_url_problem(url: str) -> str | None:
+    """Feeds, the sitemap and open data link with it: a full http(s) URL, or '/' for a site that
+    is only looked at locally."""
+    parts = urlsplit(url)
+    if url == "/" or (parts.scheme in ("http", "https") and parts.netloc):
+        return None
+    return f"base_url must be a full URL such as https://nieuws.example.nl/, not '{url}'"
+
+
 def _load_site(content: Path, problems: Problems) -> SiteConfig:
     path = content / "site.yml"
-    known_problems = len(problems.errors)
-    data = read_yaml(path, problems)
+    # Empty, or comments only: the settings it needs are missing, as said below.
+    data = read_yaml(path, problems, empty=yamlsafe.LineDict())
     fallback = SiteConfig(title="", base_url="/")
-    if data is None and len(problems.errors) > known_problems:
+    if data is None:
         return fallback
-    if data is None:  # empty, or comments only: the settings it needs are missing, said below
-        data = yamlsafe.LineDict()
     if not isinstance(data, dict):
         problems.error(path, 1, "site.yml must be a mapping of settings (title: ..., base_url: ...)")
         return fallback
@@ -149,9 +158,8 @@ def _load_site(content: Path, problems: Problems) -> SiteConfig:
         if not text:
             problems.error(path, data.line_of(key) + 1, f"site.yml needs a non-empty '{key}'")
         values[key] = text or getattr(fallback, key)
-    if not urlsplit(values["base_url"]).scheme and values["base_url"] != "/":
-        problems.error(path, data.line_of("base_url") + 1,
-                       f"base_url must be a full URL such as https://nieuws.example.nl/, not '{values['base_url']}'")
+    if problem := base_url_problem(values["base_url"]):
+        problems.error(path, data.line_of("base_url") + 1, problem)
     if not values["base_url"].endswith("/"):
         values["base_url"] += "/"
     for key in ("language", "tagline"):
@@ -188,9 +196,10 @@ def _load_entries(content: Path, filename: str, cls, kind: str, required: tuple[
         return Registry(kind, ())
     allowed = [f.name for f in fields(cls)]
     entries, seen_slug, seen_name = [], {}, {}
-    for item in data:
+    for item, item_line in zip(data, data.item_lines):
         if not isinstance(item, dict):
-            problems.error(path, 1, f"each entry in {filename} must be a mapping such as '- {required[-1]}: ...'")
+            problems.error(path, item_line + 1,
+                           f"each entry in {filename} must be a mapping such as '- {required[-1]}: ...'")
             continue
         line = item.line + 1
         ok = True

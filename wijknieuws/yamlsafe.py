@@ -39,6 +39,12 @@ class LineDict(dict):
         return self.key_lines.get(key, self.line)
 
 
+class LineList(list):
+    """A list that knows the 0-based line of each of its items."""
+
+    item_lines: list[int] = []
+
+
 _IMPLICIT = [
     ("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), "tTfF"),
     ("tag:yaml.org,2002:int", re.compile(r"^(?:[-+]?(?:0|[1-9][0-9_]*)|0x[0-9a-fA-F_]+|0o[0-7_]+)$"),
@@ -52,6 +58,12 @@ _IMPLICIT = [
 
 class StrictLoader(_BaseLoader):
     yaml_implicit_resolvers: dict = {}
+
+    def construct_yaml_seq(self, node):
+        data = LineList()
+        data.item_lines = [item.start_mark.line for item in node.value]
+        yield data
+        data.extend(self.construct_sequence(node))
 
     def construct_yaml_map(self, node):
         data = LineDict()
@@ -72,6 +84,7 @@ class StrictLoader(_BaseLoader):
 for _tag, _regexp, _first in _IMPLICIT:
     StrictLoader.add_implicit_resolver(_tag, _regexp, list(_first))
 StrictLoader.add_constructor("tag:yaml.org,2002:map", StrictLoader.construct_yaml_map)
+StrictLoader.add_constructor("tag:yaml.org,2002:seq", StrictLoader.construct_yaml_seq)
 for _unsafe in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary", "tag:yaml.org,2002:set",
                 "tag:yaml.org,2002:omap", "tag:yaml.org,2002:pairs"):
     StrictLoader.add_constructor(_unsafe, StrictLoader.construct_yaml_str)
