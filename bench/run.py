@@ -1,12 +1,11 @@
 #!/usr/bin/env python3
-"""Benchmark wijknieuws against Hugo and Pelican on the shared corpus (issue 6).
+"""Benchmark wijknieuws against Hugo and Pelican on the project's own corpus (bench/corpus.py).
 
     python bench/run.py --n 10000                 # one size
     python bench/run.py --sizes 1000,10000        # several sizes (the default), plus growth
     python bench/run.py --n 50 --runs 1 --peers none --work /tmp/b --readme /tmp/b/README.md
 
-For every size the corpus is generated in each engine's format with
-../shared/bench/gen_corpus.py, the peers are installed in the scratch folder when they are
+For every size the corpus is generated in each engine's format with bench/corpus.py, the peers are installed in the scratch folder when they are
 missing (Debian `hugo` through apt-get, Pelican in a venv of its own), and then each run
 measures every engine in turn (wijknieuws, Hugo, Pelican, wijknieuws, Hugo, ...), so that
 drift of the machine hits all of them alike. Per engine and run: a cold build (no cache,
@@ -284,7 +283,7 @@ class Engine:
         done = run_quiet([sys.executable, str(self.gen), "--n", str(n), "--out", str(self.corpus_dir()),
                           "--format", self.fmt, "--force"])
         if done.returncode != 0:
-            raise NotMeasured(f"gen_corpus.py --format {self.fmt} failed: {tail(done.stdout)}")
+            raise NotMeasured(f"{self.gen.name} --format {self.fmt} failed: {tail(done.stdout)}")
 
     def corpus_dir(self) -> Path:
         return self.root
@@ -693,8 +692,8 @@ def parse_args(argv=None):
                     help="scratch folder for corpora, outputs and the Pelican venv (default: bench/work)")
     ap.add_argument("--peers", default="hugo,pelican",
                     help="comma-separated peers out of hugo,pelican, or 'none' (default: hugo,pelican)")
-    ap.add_argument("--gen", type=Path, default=REPO.parent / "shared" / "bench" / "gen_corpus.py",
-                    help="the corpus generator (default: <repo>/../shared/bench/gen_corpus.py)")
+    ap.add_argument("--gen", type=Path, default=REPO / "bench" / "corpus.py",
+                    help="the corpus generator (default: bench/corpus.py)")
     ap.add_argument("--wait-idle", type=float, default=60, metavar="SECONDS",
                     help="before each engine's three builds, wait up to this long for other processes "
                          "to leave the cores idle (default: 60; 0 turns it off)")

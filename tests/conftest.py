@@ -1,6 +1,7 @@
 """Shared test helpers: a small content folder in tmp_path, the CLI run in-process, HTML parsing."""
 from __future__ import annotations
 
+import sys
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,6 +10,12 @@ import pytest
 from lxml import html as lxml_html
 
 from wijknieuws.cli import main
+
+# The console script of the environment that runs the tests (scripts/test's virtual environment),
+# never one that happens to be on PATH from another installation.
+WIJKNIEUWS = str(Path(sys.executable).with_name("wijknieuws"))
+if not Path(WIJKNIEUWS).exists():
+    raise RuntimeError(f"{WIJKNIEUWS} is missing: run 'bash scripts/test', which installs wijknieuws")
 
 SITE_YML = """\
 title: Stadsnieuws Testdorp
@@ -185,6 +192,7 @@ import shutil  # noqa: E402
 import threading  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO / "bench" / "corpus.py"  # the benchmark's corpus generator: python CORPUS --n N --out DIR
 SCREENSHOTS = Path(os.environ.get("WIJKNIEUWS_SCREENSHOTS", "/tmp/wijknieuws-screenshots"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]

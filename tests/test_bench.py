@@ -12,7 +12,6 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 RUN = REPO / "bench" / "run.py"
-GEN = REPO.parent / "shared" / "bench" / "gen_corpus.py"
 
 
 def test_bench_runs_at_50_articles(tmp_path):

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import page, text_of, tree_bytes, write_content
+from conftest import CORPUS, page, text_of, tree_bytes, write_content
 from sitecheck import broken_links, links, reachable, site_pages
 
 
@@ -175,8 +175,7 @@ def test_front_matter_text_is_escaped(cli, tmp_path):
 
 def test_parallel_build_equals_a_single_process_build(cli, tmp_path):
     # Enough articles that parsing and rendering both go to a pool of forked workers.
-    gen = Path(__file__).resolve().parents[2] / "shared" / "bench" / "gen_corpus.py"
-    subprocess.run([sys.executable, str(gen), "--n", "400", "--out", str(tmp_path / "corpus"), "--format", "ours"],
+    subprocess.run([sys.executable, str(CORPUS), "--n", "400", "--out", str(tmp_path / "corpus"), "--format", "ours"],
                    check=True, capture_output=True)
     build(cli, "--content", "corpus", "--out", "one", "--jobs", "1")
     result = build(cli, "--content", "corpus", "--out", "two", "--jobs", "2")

@@ -12,9 +12,9 @@ import sys
 import time
 from pathlib import Path
 
-GEN_CORPUS = Path("/work/shared/bench/gen_corpus.py")
+from conftest import CORPUS, WIJKNIEUWS
+
 ARTICLES = 1500  # on two cores: 6 to 8 s to build from nothing, about 3 s when every page changes
-WIJKNIEUWS = shutil.which("wijknieuws") or sys.exit("the wijknieuws console script is not installed")
 
 
 def snapshot(folder: Path) -> dict[str, str]:
@@ -61,7 +61,7 @@ def killed_build(work: Path, after: float) -> int | None:
 
 def test_a_killed_build_loses_nothing_and_the_next_one_is_right(tmp_path):
     work = tmp_path / "werk"
-    subprocess.run([sys.executable, str(GEN_CORPUS), "--format", "ours", "--n", str(ARTICLES),
+    subprocess.run([sys.executable, str(CORPUS), "--format", "ours", "--n", str(ARTICLES),
                     "--out", str(work / "content")], check=True, capture_output=True, timeout=120)
 
     fresh = tmp_path / "vers"  # the same content and change, built without interruptions

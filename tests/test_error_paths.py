@@ -167,7 +167,7 @@ def test_site_yml_error(cli, tmp_path, site, expected):
     ("wijken", "- name: Rokkeveen\n  slug: rokkeveen\n- name: [Zuid]\n  slug: zuid\n",
      "content/wijken.yml:3: wijk entry needs a non-empty 'name'"),
     ("wijken", "- name: Rokkeveen\n  slug: rokkeveen\n  description: 'open\n",
-     "content/wijken.yml:4: invalid YAML: found unexpected end of stream"),
+     "content/wijken.yml:3: the quote ' opened on this line is never closed"),
     ("wijken", b"- name: Rokkeveen\n  slug: rokkeveen\n  description: caf\xe9\n",
      "content/wijken.yml:1: not UTF-8 (byte 54)"),
 ], ids=["wijk-not-mapping", "dossier-not-mapping", "wethouder-name-twice", "name-not-text", "yaml", "not-utf8"])

@@ -102,7 +102,7 @@ def test_errors_of_all_files_are_listed(cli, tmp_path):
     ("---\n- a\n- b\n---\n", "content/2021/fout.md:1: front matter must be keys with values, such as 'title: ...'"),
     (b"---\ntitle: caf\xe9\ndate: 2021-01-01\n---\n", "content/2021/fout.md:2: not UTF-8 (byte 14); save the file as UTF-8"),
     ("---\ntitle: Fout\ndate: 2021-05-01\nwijk: Rokkeveen\nsummary: 'open\n---\n",
-     "content/2021/fout.md:6: front matter: invalid YAML: found unexpected end of stream"),
+     "content/2021/fout.md:5: front matter: the quote ' opened on this line is never closed"),
 ])
 def test_file_error(cli, tmp_path, text, expected):
     assert check_one(cli, tmp_path, text) == [expected]

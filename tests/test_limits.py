@@ -14,10 +14,9 @@ import threading
 import time
 from pathlib import Path
 
-from conftest import write_content
+from conftest import WIJKNIEUWS, write_content
 
 MB = 2**20
-WIJKNIEUWS = shutil.which("wijknieuws") or sys.exit("the wijknieuws console script is not installed")
 ARTICLE = "---\ntitle: {title}\ndate: 2021-08-24\nwijk: Rokkeveen\n---\n\n{body}\n"
 
 

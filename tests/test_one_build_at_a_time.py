@@ -8,11 +8,10 @@ import subprocess
 import time
 from pathlib import Path
 
-from conftest import tree_bytes
+from conftest import WIJKNIEUWS, tree_bytes
 from wijknieuws.output import one_at_a_time
 from wijknieuws.pipeline import Options, build, build_lock, open_cache
 
-WIJKNIEUWS = shutil.which("wijknieuws")
 
 
 def _edit(content: Path, old: str, new: str) -> None:

@@ -47,7 +47,7 @@ class LineList(list):
 
 _IMPLICIT = [
     ("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), "tTfF"),
-    ("tag:yaml.org,2002:int", re.compile(r"^(?:[-+]?(?:0|[1-9][0-9_]*)|0x[0-9a-fA-F_]+|0o[0-7_]+)$"),
+    ("tag:yaml.org,2002:int", re.compile(r"^(?:[-+]?(?:0|[1-9][0-9_]{0,30})|0x[0-9a-fA-F_]{1,30}|0o[0-7_]{1,30})$"),
      "-+0123456789"),
     ("tag:yaml.org,2002:float",
      re.compile(r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
@@ -96,9 +96,14 @@ MAX_DEPTH = 50  # lists and mappings inside each other; far more than any front 
 def _check_events(text: str) -> None:
     """Refuses, while only the parser's events have been seen (a third of what loading costs):
     deep nesting ('[[[[...', '- - - -...'), which crashes the C composer (a segmentation fault at
-    some ten thousand levels), and aliases, at the line of the alias rather than its anchor."""
+    some ten thousand levels), and aliases, at the line of the alias rather than its anchor.
+
+    This pass uses PyYAML's own Python parser, never libyaml: libyaml has limits of its own
+    whose wording changes between releases (6.0.3 refuses nesting past 1000 flow levels while
+    scanning ahead, before a single event reaches us), and an editor reads our words, the same
+    with every supported PyYAML. The pass runs only on text that may need it (_may_need_check)."""
     depth = 0
-    for event in yaml.parse(text, Loader=_BaseLoader):
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
         if isinstance(event, yaml.AliasEvent):
             raise YamlProblem(event.start_mark.line, "YAML aliases (*name) are not allowed here")
         if isinstance(event, yaml.CollectionStartEvent):
@@ -125,8 +130,74 @@ def load(text: str):
     except YamlProblem:
         raise
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or "invalid YAML"
-        raise YamlProblem(mark.line if mark else 0, f"invalid YAML: {problem}") from None
-    except (yaml.YAMLError, RecursionError, ValueError, TypeError) as exc:
-        raise YamlProblem(0, f"invalid YAML: {exc}") from None
+        problem = _in_our_words(text, exc)
+        # A mark at the end of the text (a '[' never closed, at the end of a file) is past the last
+        # line an editor wrote: point at that line instead.
+        problem.line = min(problem.line, max(len(text.rstrip().split("\n")) - 1, 0))
+        raise problem from None
+    except (yaml.YAMLError, RecursionError, ValueError, TypeError):
+        raise YamlProblem(0, NOT_YAML) from None
+
+
+NOT_YAML = "this is not valid YAML here: check the indentation, the colons and the quotes"
+
+
+def _in_our_words(text: str, exc: yaml.MarkedYAMLError) -> YamlProblem:
+    """PyYAML's refusal told in wijknieuws' words, at the line an editor should look at.
+
+    PyYAML's messages differ between its C and Python parsers and between releases ('mapping
+    values are not allowed here' / '... in this context'; "expected ',' or ']', but got ':'" /
+    "did not find expected ',' or ']'"), so they are never shown nor matched. What we go by is
+    the kind of error and the text at the places it marks: where the construct began (the
+    context mark: an opening quote or bracket) and where it went wrong (the problem mark)."""
+    lines = text.split("\n")
+
+    def char_at(mark) -> str:
+        if mark is None or mark.line >= len(lines):
+            return ""
+        return lines[mark.line][mark.column:mark.column + 1]
+
+    def before(mark) -> str:
+        if mark is None or mark.line >= len(lines) or mark.column == 0:
+            return ""
+        return lines[mark.line][mark.column - 1]
+
+    start, problem = exc.context_mark, exc.problem_mark
+    at = problem or start
+    line = at.line if at else 0
+    opened = char_at(start)
+    if opened in ("'", '"') and char_at(problem) == "" and isinstance(exc, yaml.scanner.ScannerError):
+        return YamlProblem(start.line, f"the quote {opened} opened on this line is never closed")
+    if opened in ("[", "{") and isinstance(exc, yaml.parser.ParserError):
+        closing = "]" if opened == "[" else "}"
+        return YamlProblem(start.line, f"the '{opened}' on this line is not closed with '{closing}' where it should "
+                                       f"be, or a ',' is missing between its items")
+    indent = lines[line][:len(lines[line]) - len(lines[line].lstrip())] if line < len(lines) else ""
+    if "\t" in indent or char_at(at) == "\t":
+        return YamlProblem(line, "a tab character: indent YAML with spaces")
+    if opened in ("*", "&") and isinstance(exc, yaml.scanner.ScannerError):
+        return YamlProblem(start.line, f"a value that starts with '{opened}' is read as a YAML "
+                                       f"{'alias' if opened == '*' else 'anchor'}: put the value in quotes")
+    if opened in ("|", ">") and isinstance(exc, yaml.scanner.ScannerError):
+        return YamlProblem(start.line, f"after '{opened}' comes the end of the line; the text itself goes on the "
+                                       f"lines below it, indented")
+    if isinstance(exc, yaml.scanner.ScannerError) and "\\" in (char_at(problem), before(problem)):
+        return YamlProblem(line, "a backslash inside double quotes starts an escape: write \\\\ for a backslash, "
+                                 "or use single quotes")
+    if isinstance(exc, yaml.scanner.ScannerError) and char_at(problem) in ("@", "`"):
+        return YamlProblem(line, f"a value cannot start with '{char_at(problem)}': put the value in quotes")
+    if isinstance(exc, yaml.scanner.ScannerError) and char_at(problem) == ":":
+        return YamlProblem(line, "a ':' followed by a space inside a value, or a key indented further than the "
+                                 "one above it: put a value with ': ' in quotes, and line up the keys")
+    if isinstance(exc, yaml.scanner.ScannerError) and start and problem and start.line < problem.line:
+        return YamlProblem(start.line, "a ':' is missing after the key on this line ('key: value'), or its "
+                                       "value goes on where it should not")
+    if isinstance(exc, yaml.constructor.ConstructorError) and char_at(problem) == "!":
+        return YamlProblem(line, "YAML tags (!name) are not allowed here")
+    if isinstance(exc, yaml.composer.ComposerError) and lines[line:line + 1] and \
+            lines[line].startswith(("---", "...")):
+        return YamlProblem(line, f"a line '{lines[line][:3]}' here starts a second YAML document; remove it")
+    if isinstance(exc, (yaml.parser.ParserError, yaml.scanner.ScannerError)):
+        return YamlProblem(line, "this line does not fit the lines above it: check its indentation, and that it "
+                                 "reads 'key: value' (or '- item' in a list)")
+    return YamlProblem(line, NOT_YAML)
