@@ -170,11 +170,14 @@ def cmd_new(args) -> int:
 
 def cmd_newsletter(args) -> int:
     from .newsletter import NothingToSend, export
+    from .render import make_environment, theme_dirs
 
     _require_folder(args.content, "content")
     try:
-        folder = export(args.content, args.since, args.until, args.wijk, args.out,
-                        record_edition=not args.no_record)
+        model = load(Options(content=args.content)).model
+        # the theme the build uses by default, so that the site's copy has the same bytes
+        folder = export(model, make_environment(theme_dirs(None)), args.content, args.since, args.until,
+                        args.wijk, args.out, record_edition=not args.no_record)
     except ContentErrors as exc:
         _report(exc.errors)
         print(f"{len(exc.errors)} error(s); nothing written.", file=sys.stderr)

@@ -390,18 +390,14 @@ def parse_day(text: str, option: str) -> date:
     return day
 
 
-def export(content: Path, since: str, until: str | None, wijk: str | None, out: Path | None, *,
-           record_edition: bool = True) -> Path:
-    """Writes the edition's three files and records it; returns the folder written."""
-    # pipeline imports this module for the build, so its loader is imported only when exporting
-    from .pipeline import Options, load
-    from .render import make_environment, theme_dirs
-
+def export(model: SiteModel, env: jinja2.Environment, content: Path, since: str, until: str | None,
+           wijk: str | None, out: Path | None, *, record_edition: bool = True) -> Path:
+    """Writes the edition's three files from the loaded model, with the theme's templates (env),
+    and records it; returns the folder written."""
     first = parse_day(since, "--since")
     last = parse_day(until, "--until") if until else datetime.now(AMSTERDAM).date()
     if first > last:
         raise UsageError(f"--since {first} is after --until {last}")
-    model = load(Options(content=content)).model
     wijken = Registry("wijk", model.wijken)
     home = None
     if wijk is not None:
@@ -421,8 +417,7 @@ def export(content: Path, since: str, until: str | None, wijk: str | None, out: 
     out = out if out is not None else Path("nieuwsbrief") / edition.id
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out '{out}' exists and is not a folder")
-    # the theme the build uses by default, so that the site's copy has the same bytes
-    files = Printer(model, make_environment(theme_dirs(None))).email_files(letter)
+    files = Printer(model, env).email_files(letter)
     out.mkdir(parents=True, exist_ok=True)
     for name, data in files.items():
         (out / name).write_bytes(data)
