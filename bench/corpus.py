@@ -4,6 +4,13 @@
     python bench/corpus.py --n 1000 --out DIR --format ours      # a wijknieuws content folder
     python bench/corpus.py --n 1000 --out DIR --format hugo      # a complete Hugo site
     python bench/corpus.py --n 1000 --out DIR --format pelican   # a Pelican project
+    python bench/corpus.py --n 1000 --out DIR --format ours --photos   # each article with a phone photo
+
+With --photos (ours and hugo), every article gets a photo as a newsroom's phone takes it: a
+12-megapixel JPEG of 2-4 MB with the camera's rotation flag (one in four is a portrait shot,
+stored sideways), its make and model and a GPS position in EXIF. The pictures are made up
+(shapes and grain, from the article's own random generator), so they cost an encoder what a
+photo costs; Pillow makes them (the project's own dependency).
 
 Deterministic: the same (N, format, seed) gives the same bytes on every machine. Article i has
 a random generator of its own, so its front matter (title, date, wijken, wethouder, type,
@@ -19,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import random
 import re
 import shutil
@@ -196,6 +204,41 @@ class Corpus:
         return "\n\n".join(parts) + "\n"
 
 
+# ------------------------------------------------------------------ photos
+def phone_photo(seed: str, size: tuple[int, int] = (4000, 3000), orientation: int = 1) -> bytes:
+    """A made-up photo as a phone stores it: JPEG at quality 92, EXIF with the rotation flag
+    (6: turn 90 degrees to show it upright), the camera, and where it was taken."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    r = random.Random(f"photo/{seed}")
+    width, height = size
+    small = Image.new("RGB", (width // 16, height // 16), tuple(r.randrange(90, 220) for _ in range(3)))
+    draw = ImageDraw.Draw(small)
+    horizon = r.randrange(small.height // 3, 2 * small.height // 3)
+    draw.rectangle([0, horizon, small.width, small.height], fill=tuple(r.randrange(40, 160) for _ in range(3)))
+    for _ in range(160):  # buildings, windows, trees: blocks of colour with edges
+        x, y = r.randrange(small.width), r.randrange(small.height)
+        draw.rectangle([x, y, x + r.randrange(2, 40), y + r.randrange(2, 40)],
+                       fill=tuple(r.randrange(256) for _ in range(3)))
+    image = small.resize(size, Image.BICUBIC)
+    grain = Image.effect_noise((width // 3, height // 3), 50).resize(size, Image.BILINEAR)
+    image = Image.blend(image, Image.merge("RGB", (grain, grain, grain)), 0.18)
+    exif = Image.Exif()
+    exif[0x010F], exif[0x0110], exif[0x0112] = "Voorbeeld", "Telefoon 12", orientation  # make, model, rotation
+    exif[0x8825] = {1: "N", 2: (52.0, 3.0, r.randrange(0, 5999) / 100), 3: "E", 4: (4.0, 29.0, r.randrange(0, 5999) / 100)}
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=92, exif=exif.tobytes())
+    return buffer.getvalue()
+
+
+def photo_of(a: "Meta") -> tuple[bytes, str]:
+    """Article a's photo and its alt text: every fourth one a portrait, stored sideways."""
+    portrait = a.i % 4 == 3
+    return phone_photo(f"{a.i}", orientation=6 if portrait else 1), f"Foto bij het bericht: {a.title}"
+
+
 # ------------------------------------------------------------------ formats
 def write(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -220,13 +263,17 @@ class Ours:
     def link(a: Meta) -> str:
         return f"../{a.date.year}/{a.slug}.md"
 
-    def article(self, a: Meta, body: str) -> None:
+    def article(self, a: Meta, body: str, photo: Path | None = None, alt: str = "") -> None:
         wijk = quoted(a.wijken[0]) if len(a.wijken) == 1 else quoted_list(a.wijken)
         status = f"status: {a.status}\n" if a.status else ""
+        image = ""
+        if photo is not None:
+            place(photo, self.out / "images" / f"{a.slug}.jpg")
+            image = f"image: images/{a.slug}.jpg\nimage_alt: {quoted(alt)}\n"
         write(self.out / str(a.date.year) / f"{a.slug}.md",
               f"---\ntitle: {quoted(a.title)}\ndate: {a.date:%Y-%m-%dT%H:%M}\nwijk: {wijk}\n"
               f"wethouder: {quoted(a.wethouder)}\ntype: {a.type}\n{status}dossier: {slugify(a.dossier)}\n"
-              f"tags: {quoted_list(a.tags)}\nsummary: {quoted(a.summary)}\n---\n\n{body}")
+              f"tags: {quoted_list(a.tags)}\nsummary: {quoted(a.summary)}\n{image}---\n\n{body}")
 
 
 HUGO_CONFIG = """\
@@ -273,6 +320,13 @@ HUGO_LAYOUTS = {
 <dt>Dossier</dt><dd>{{ range .GetTerms "dossier" }}<a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a>{{ end }}</dd>
 <dt>Onderwerpen</dt><dd>{{ range .GetTerms "tags" }}<a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a> {{ end }}</dd>
 </dl>
+{{ with .Params.foto }}{{ with resources.Get . }}{{ $photo := . }}
+<figure><picture>
+<source type="image/webp" srcset="{{ range $i, $w := slice 480 800 1200 1600 }}{{ if le $w $photo.Width }}{{ if $i }}, {{ end }}{{ ($photo.Resize (printf "%dx webp q80" $w)).RelPermalink }} {{ $w }}w{{ end }}{{ end }}">
+<img src="{{ ($photo.Resize "800x jpg q82").RelPermalink }}" srcset="{{ range $i, $w := slice 480 800 1200 1600 }}{{ if le $w $photo.Width }}{{ if $i }}, {{ end }}{{ ($photo.Resize (printf "%dx jpg q82" $w)).RelPermalink }} {{ $w }}w{{ end }}{{ end }}" alt="{{ $.Params.foto_alt }}">
+</picture></figure>
+{{ range slice "1200x630" "1200x675" "1200x900" "1200x1200" }}<link rel="preload" as="image" href="{{ ($photo.Fill (printf "%s jpg q82" .)).Permalink }}">{{ end }}
+{{ end }}{{ end }}
 {{ .Content }}
 </article>
 {{ $self := . }}{{ with .GetTerms "wijk" }}{{ with index . 0 }}
@@ -313,12 +367,17 @@ class Hugo:
     def link(a: Meta) -> str:
         return f"/artikelen/{a.slug}/"
 
-    def article(self, a: Meta, body: str) -> None:
-        # 'type' picks a layout in Hugo, so the article's type is 'soort' there.
+    def article(self, a: Meta, body: str, photo: Path | None = None, alt: str = "") -> None:
+        # 'type' picks a layout in Hugo, so the article's type is 'soort' there. A photo goes to
+        # assets/ (resources.Get), so that the article's file stays where it is without one.
+        image = ""
+        if photo is not None:
+            place(photo, self.out / "assets" / "fotos" / f"{a.slug}.jpg")
+            image = f"foto: fotos/{a.slug}.jpg\nfoto_alt: {quoted(alt)}\n"
         write(self.out / "content" / "artikelen" / f"{a.slug}.md",
               f"---\ntitle: {quoted(a.title)}\ndate: {a.date:%Y-%m-%dT%H:%M:%S}+01:00\nwijk: {quoted_list(a.wijken)}\n"
               f"wethouder: {quoted_list([a.wethouder])}\nsoort: {a.type}\ndossier: {quoted_list([a.dossier])}\n"
-              f"tags: {quoted_list(a.tags)}\nsummary: {quoted(a.summary)}\n---\n\n{body}")
+              f"tags: {quoted_list(a.tags)}\nsummary: {quoted(a.summary)}\n{image}---\n\n{body}")
 
 
 PELICAN_CONF = """\
@@ -365,16 +424,52 @@ class Pelican:
 FORMATS = {"ours": Ours, "hugo": Hugo, "pelican": Pelican}
 
 
-def generate(n: int, out: Path, fmt: str, seed: int = SEED) -> int:
-    """Writes the corpus; returns the number of words in all bodies."""
+def place(source: Path, target: Path) -> None:
+    """A photo from the cache into a corpus: a hard link (the same bytes for every engine)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def _make_photo(job: tuple[Path, int, int, str]) -> None:
+    path, seed, i, title = job
+    meta = Meta(seed, i)
+    data, _ = photo_of(meta)
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+
+
+def photos(corpus: "Corpus", cache: Path) -> dict[int, Path]:
+    """Every article's photo, made once into cache (on all cores) and kept for the next corpus."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    cache.mkdir(parents=True, exist_ok=True)
+    paths = {i: cache / f"{corpus.seed}-{i:06d}.jpg" for i in range(corpus.n)}
+    todo = [(path, corpus.seed, i, "") for i, path in paths.items() if not path.exists()]
+    if todo:
+        with ProcessPoolExecutor(os.cpu_count() or 1) as pool:
+            list(pool.map(_make_photo, todo, chunksize=4))
+    return paths
+
+
+def generate(n: int, out: Path, fmt: str, seed: int = SEED, photo_cache: Path | None = None) -> int:
+    """Writes the corpus (with photos when photo_cache is given); returns the number of words in
+    all bodies."""
     target = FORMATS[fmt](out)
     corpus = Corpus(n, seed)
+    made = photos(corpus, photo_cache) if photo_cache is not None else {}
     words = 0
     for i in range(n):
         a = corpus.meta(i)
         body = corpus.body(a, target.link)
         words += len(body.split())
-        target.article(a, body)
+        if i in made:
+            target.article(a, body, made[i], f"Foto bij het bericht: {a.title}")
+        else:
+            target.article(a, body)
     return words
 
 
@@ -385,14 +480,20 @@ def main(argv=None) -> int:
     ap.add_argument("--format", choices=sorted(FORMATS), default="ours")
     ap.add_argument("--seed", type=int, default=SEED)
     ap.add_argument("--force", action="store_true", help="empty --out first")
+    ap.add_argument("--photos", action="store_true", help="a phone photo with every article (ours, hugo)")
+    ap.add_argument("--photo-cache", type=Path, help="where photos are made once and kept (default: "
+                    "OUT/../photo-cache)")
     args = ap.parse_args(argv)
+    if args.photos and args.format == "pelican":
+        ap.error("--photos: only for the formats ours and hugo")
     if args.n < 1:
         ap.error("--n must be at least 1")
     if args.out.exists() and any(args.out.iterdir()):
         if not args.force:
             ap.error(f"{args.out} is not empty (--force empties it first)")
         shutil.rmtree(args.out)
-    words = generate(args.n, args.out, args.format, args.seed)
+    cache = (args.photo_cache or args.out.resolve().parent / "photo-cache") if args.photos else None
+    words = generate(args.n, args.out, args.format, args.seed, cache)
     print(f"{args.format}: {args.n} articles in {args.out}, {words / args.n:.0f} words each on average")
     return 0
 

@@ -15,10 +15,11 @@ CACHE = ".wijknieuws-cache"
 
 
 def _cache_files(tmp_path):
-    """The cache's own files (the shadow copy, compiled templates and the build lock aside)."""
+    """The cache's own files (the shadow copy, compiled templates, the build lock and the pictures'
+    copies aside: those are hard links of the site's files, see test_pictures.py)."""
     folder = tmp_path / CACHE
     return sorted(p for p in folder.rglob("*") if p.is_file() and
-                  not p.relative_to(folder).parts[0].endswith((".shadow", "templates", ".lock")))
+                  not p.relative_to(folder).parts[0].endswith((".shadow", "templates", ".lock", ".media")))
 
 
 def _edit(content):

@@ -9,7 +9,8 @@ little:
   (valid while the program, the registries and the working directory, which error paths are
   relative to, stay the same: the namespace); only files with a changed article are written
   again;
-- <out>.pickle: the search index, what the model reuses and what each page showed.
+- <out>.pickle: the search index, what the model reuses and what each page showed;
+- <out>.media/: the copies made of pictures, by the picture's hash (images.MediaStore).
 A file that cannot be read, or was written by another program (other code, another library
 version: program_id), is ignored, never trusted.
 Each parsed article carries the size, time and hash of its file, so a shard older or newer
@@ -34,6 +35,7 @@ import yaml
 
 from . import __version__
 from .fingerprint import Dependencies
+from .images import MediaIndex
 from .search import SearchIndex
 
 # What makes the parsed articles and pages besides the content and the templates.
@@ -67,6 +69,7 @@ class Content:
     records: dict = field(default_factory=dict)        # opendata.articles_file's lines
     templates: dict = field(default_factory=dict)      # render.Renderer's templates' references
     pages: Dependencies = field(default_factory=Dependencies)
+    media: MediaIndex = field(default_factory=MediaIndex)  # what each picture file held when last seen
 
     def __getstate__(self):
         return {**self.__dict__, "articles": {}}
@@ -143,6 +146,9 @@ class BuildCache:
     def __init__(self, folder: Path | None = None, name: str = "site"):
         self._files = (folder / f"{name}.state", folder / f"{name}.pickle") if folder else None
         self._shards = _Shards(folder / f"{name}.articles") if folder else None
+        # The copies made of pictures (images.MediaStore): kept apart from the pickles, by content,
+        # and not tied to the program's version (making them again takes minutes).
+        self.media_root = folder / f"{name}.media" if folder else None
         self.state = _read(self._files[0], State) if self._files else State()
         self._state_seen = self._state_stamp()
         self._content: Content | None = None if self._files else Content()

@@ -11,7 +11,7 @@ from . import __version__
 from .errors import ContentErrors, UsageError
 from .output import waiting_notice
 from .workers import WorkerLost
-from .pipeline import Options, build, load
+from .pipeline import Options, build, load, open_cache
 from .registry import base_url_problem
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -174,7 +174,10 @@ def cmd_newsletter(args) -> int:
 
     _require_folder(args.content, "content")
     try:
-        model = load(Options(content=args.content)).model
+        # with the build's cache of the default site: the pictures' copies (the e-mail links to
+        # them on the site) are made there once, for the build to publish
+        options = Options(content=args.content)
+        model = load(options, open_cache(options)).model
         # the theme the build uses by default, so that the site's copy has the same bytes
         folder = export(model, make_environment(theme_dirs(None)), args.content, args.since, args.until,
                         args.wijk, args.out, record_edition=not args.no_record)

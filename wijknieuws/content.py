@@ -58,6 +58,7 @@ class Article:
     draft: bool
     source: str              # relative to the content folder, with '/'
     files: tuple[str, ...]   # content files the body links to, to be copied
+    file_lines: tuple[tuple[str, int], ...]     # (one of files, line of its first use in the file)
     article_links: tuple[tuple[str, int], ...]  # (content path of a .md file, line) from the body
     key_lines: tuple[tuple[str, int], ...]      # front-matter key -> line in the file
 
@@ -93,7 +94,7 @@ class Article:
 
 # Fields of an article that only show it; every other field (date, wijk, status, tags, ...)
 # decides which pages there are and which lists the article is in.
-SHOWN_ONLY = frozenset({"title", "summary", "body_html", "image", "image_alt", "image_caption", "files",
+SHOWN_ONLY = frozenset({"title", "summary", "body_html", "image", "image_alt", "image_caption", "files", "file_lines",
                         "article_links", "key_lines"})
 _SHAPING = tuple(f.name for f in dataclasses.fields(Article) if f.name not in SHOWN_ONLY)
 
@@ -342,7 +343,7 @@ def _article_from(path, source, meta, fm_line, body_text, body_line, registries,
         return None
     for line, message in body.removed:
         problems.warn(path, body_line + line, message)
-    files, article_links = [], []
+    files, file_lines, article_links = [], [], []
     body_lines = body_text.split("\n")
     for ref in body.references:
         line = body_line + next((i for i, text in enumerate(body_lines) if ref.target in text), 0)
@@ -369,6 +370,7 @@ def _article_from(path, source, meta, fm_line, body_text, body_line, registries,
             article_links.append((ref.path, line))
         elif ref.path not in files:
             files.append(ref.path)
+            file_lines.append((ref.path, line))
     summary, image_caption = f.text("summary"), f.text("image_caption")
     if not f.ok:
         return None
@@ -377,7 +379,8 @@ def _article_from(path, source, meta, fm_line, body_text, body_line, registries,
         status=status, dossier=dossiers[0] if dossiers else None, tags=tuple(tags),
         summary=summary or body.summary, body_html=body.html, image=image,
         image_alt=image_alt, image_caption=image_caption, related=tuple(related),
-        draft=draft, source=source, files=tuple(files), article_links=tuple(article_links),
+        draft=draft, source=source, files=tuple(files), file_lines=tuple(file_lines),
+        article_links=tuple(article_links),
         key_lines=tuple((key, fm_line + line) for key, line in meta.key_lines.items()),
     )
 

@@ -67,11 +67,14 @@ def absolute_body(model: SiteModel, article: Article) -> str:
 def _content(model: SiteModel, article: Article) -> str:
     base = model.config.base_url
     body = absolute_body(model, article)
-    if article.image:
-        src = html.escape(base + quote(article.image, safe="/"), quote=True)
+    picture = model.picture(article)
+    if picture:
+        src = html.escape(base + quote(picture.src, safe="/"), quote=True)
         caption = (f"<figcaption>{html.escape(article.image_caption)}</figcaption>"
                    if article.image_caption else "")
-        body = f'<figure><img src="{src}" alt="{html.escape(article.image_alt)}">{caption}</figure>\n' + body
+        size = f' width="{picture.variant_for(800).width}" height="{picture.variant_for(800).height}"' \
+            if picture.variants else f' width="{picture.width}" height="{picture.height}"'
+        body = f'<figure><img src="{src}" alt="{html.escape(article.image_alt)}"{size}>{caption}</figure>\n' + body
     return body
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .content import OPEN_STATUSES, Article, Tag
 from .errors import Problems, suggest
+from .images import Picture, body_pictures, is_raster
 from .markup import ARTICLE_LINK, ROOT
 from .registry import Dossier, Registries, SiteConfig, Wethouder, Wijk
 
@@ -48,8 +49,21 @@ class SiteModel:
     by_year: dict[int, tuple[Article, ...]]
     related: dict[str, tuple[Article, ...]]
     dossier_place: dict[str, DossierPlace]
-    files: tuple[str, ...]                 # content files to copy (images, attachments)
+    files: tuple[str, ...]                 # content files to copy as they are (SVG, attachments)
     shape: str                             # _shape(): the same pages and lists as a build with the same shape
+    pictures: dict[str, Picture]           # content path -> what was made of each picture used
+
+    def picture(self, article: Article) -> Picture | None:
+        """The article's own (lead) picture, as made for the site."""
+        return self.pictures.get(article.image) if article.image else None
+
+    def shown_with(self, article: Article) -> tuple:
+        """What a page showing the article shows besides its own fields (fingerprint.py): its
+        links' targets (a renamed target changes the body's links) and its pictures (a replaced
+        photo of the same name gets copies of other names)."""
+        pictures = tuple(self.pictures[rel].digest for rel in (article.image, *article.files) if rel in self.pictures)
+        links = self.links_of(article)
+        return (links, pictures) if pictures else links
 
     def links_of(self, article: Article) -> tuple[tuple[str, str], ...]:
         """(content path, slug) of each article its body links to. Part of what a page showing
@@ -63,6 +77,8 @@ class SiteModel:
         for target, slug in self.links_of(article):  # plain replaces: a regular expression is slower
             for end in ('"', "#"):
                 html = html.replace(ARTICLE_LINK + target + end, f"{ROOT}nieuws/{slug}/{end}")
+        if any(rel in self.pictures for rel in article.files):
+            html = body_pictures(html, self.pictures, ROOT)
         return html
 
     @property
@@ -197,9 +213,11 @@ def _tag_names(articles) -> tuple[Tag, ...]:
 
 
 def build_model(registries: Registries, loaded: list[Article], content: Path, *, drafts: bool,
-                problems: Problems, memo: dict | None = None, failed: frozenset[str] = frozenset()) -> SiteModel:
+                problems: Problems, memo: dict | None = None, failed: frozenset[str] = frozenset(),
+                pictures: dict[str, Picture] | None = None) -> SiteModel:
     """memo: kept by the caller between builds, to reuse what did not change (related articles);
-    failed: the articles not loaded because of their own errors."""
+    failed: the articles not loaded because of their own errors; pictures: what was made of the
+    pictures the articles use (images.prepare)."""
     _check_slugs(loaded, content, problems)
     _check_links(loaded, failed, content, drafts, problems)
     articles = tuple(newest_first(a for a in loaded if drafts or not a.draft))
@@ -211,7 +229,11 @@ def build_model(registries: Registries, loaded: list[Article], content: Path, *,
     by_slug = {a.slug: a for a in articles}
     by_dossier = _index(articles, lambda a: [a.dossier.slug] if a.dossier else [])
     shape = _shape(articles, registries, drafts)
-    files = sorted({f for a in articles for f in a.files} | {a.image for a in articles if a.image})
+    used = {f for a in articles for f in a.files} | {a.image for a in articles if a.image}
+    pictures = {rel: picture for rel, picture in (pictures or {}).items()
+                if rel in used or rel == registries.site.image}
+    # A photo is published only as its copies; its file itself never is.
+    files = sorted(rel for rel in used if not is_raster(rel))
     return SiteModel(
         config=registries.site,
         articles=articles,
@@ -230,4 +252,5 @@ def build_model(registries: Registries, loaded: list[Article], content: Path, *,
         shape=shape,
         dossier_place=_dossier_places(by_dossier),
         files=tuple(files),
+        pictures=pictures,
     )

@@ -16,12 +16,13 @@ from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import css_inline
 import jinja2
 
 from .content import AMSTERDAM, Article
+from .images import Picture
 from .errors import ContentErrors, Problems, UsageError, suggest
 from .links import path_of, root_of
 from .model import SiteModel
@@ -122,14 +123,17 @@ def _count(n: int) -> str:
     return f"{n} bericht" if n == 1 else f"{n} berichten"
 
 
-def _item(article: Article, home: Wijk, base: str) -> Item:
+def _item(article: Article, home: Wijk, base: str, picture: Picture | None) -> Item:
     others = tuple(w for w in article.wijken if w.slug != home.slug)
     facts = [dutch_date(article.day), TYPE_LABEL.get(article.type, article.type)]
     if article.status:
         facts.append(article.status)
     if others:
         facts.append("ook in " + ", ".join(w.name for w in others))
-    return Item(article, base + path_of(article), base + article.image if article.image else None, tuple(facts))
+    # the copy made for e-mail: a photo about 800 px wide, an SVG drawn as PNG (Gmail and
+    # Outlook show no SVG)
+    image = base + quote(picture.email, safe="/") if picture and picture.email else None
+    return Item(article, base + path_of(article), image, tuple(facts))
 
 
 def compose(model: SiteModel, edition: Edition, folder: str | None = None) -> Letter:
@@ -139,7 +143,7 @@ def compose(model: SiteModel, edition: Edition, folder: str | None = None) -> Le
     grouped: dict[str, list[Item]] = defaultdict(list)
     for article in articles:
         home = edition.wijk or article.wijken[0]
-        grouped[home.slug].append(_item(article, home, base))
+        grouped[home.slug].append(_item(article, home, base, model.picture(article)))
     groups = tuple(Group(w, tuple(grouped[w.slug])) for w in model.wijken if w.slug in grouped)
     folder = folder or edition.folder
     titles = " · ".join(a.title for a in articles)

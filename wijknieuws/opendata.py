@@ -39,7 +39,7 @@ def _array(lines) -> bytes:
     return f"[\n{rows}\n]\n".encode("utf-8") if rows else b"[]\n"
 
 
-def _record(a: Article, base: str) -> dict:
+def _record(a: Article, base: str, image: str | None) -> dict:
     return {
         "slug": a.slug,
         "title": a.title,
@@ -52,7 +52,7 @@ def _record(a: Article, base: str) -> dict:
         "dossier": a.dossier.slug if a.dossier else None,
         "tags": [t.slug for t in a.tags],
         "summary": a.summary,
-        "image": base + quote(a.image, safe="/") if a.image else None,
+        "image": base + quote(image, safe="/") if image else None,
     }
 
 
@@ -107,8 +107,11 @@ def articles_file(model: SiteModel, lines: dict) -> bytes:
     kept = {}
     for a in model.articles:
         if not a.draft:
-            key = (a.digest, base)
-            kept[key] = lines.get(key) or _line(_record(a, base))
+            picture = model.picture(a)
+            # the largest copy published of its picture (the original never is)
+            image = (picture.variants[-1].fallback if picture.variants else picture.source) if picture else None
+            key = (a.digest, base, image)
+            kept[key] = lines.get(key) or _line(_record(a, base, image))
     lines.clear()
     lines.update(kept)
     return _array(kept.values())

@@ -94,7 +94,7 @@ def home(model: SiteModel) -> list[Page]:
 
 def article_page(model: SiteModel, a: Article) -> Page:
     return Page(file_of(page_path(a)), "article.html", dict(
-        section="nieuws", title=a.title, article=a, related=model.related.get(a.slug, ()),
+        section="nieuws", title=a.title, article=a, picture=model.picture(a), related=model.related.get(a.slug, ()),
         place=model.dossier_place.get(a.slug),
         breadcrumbs=[("Nieuws", "nieuws/")]))
 

@@ -21,6 +21,7 @@ from .content import Loaded
 from .errors import ContentErrors, Problems
 from .feeds import atom, site_feeds
 from .fingerprint import Dependencies, Fingerprints
+from .images import MediaStore, brand_files, prepare, uses_of
 from .loader import articles_of, load_articles, scan
 from .model import SiteModel, build_model
 from .newsletter import Recorded, recorded_editions
@@ -31,6 +32,7 @@ from .pages import Page, site_pages
 from .registry import Registries, load_registries
 from .render import Renderer, theme_dirs
 from .search import SearchIndex
+from .sharing import Brand, brand_of
 from .sitemap import fits_one_file, robots, sitemap, sitemap_files
 from .workers import can_fork, in_workers
 
@@ -124,8 +126,14 @@ def load(options: Options, cache: BuildCache | None = None, files: dict | None =
     files = scan(options.content) if files is None else files
     loaded = load_articles(options.content, files, registries, problems,
                            cache.articles_for(namespace), options.jobs)
-    model = build_model(registries, articles_of(loaded), options.content, drafts=options.drafts,
-                        problems=problems, memo=cache.content.model,
+    articles = articles_of(loaded)
+    # Pictures are checked (and their copies made, unless only checking) before the model: a
+    # photo that cannot be published is an error of the article that uses it.
+    pictures = prepare(options.content, files, uses_of(options.content, articles, registries.site.image,
+                                                       registries.site.image_line),
+                       cache.content.media, MediaStore(cache.media_root), options.jobs, problems)
+    model = build_model(registries, articles, options.content, drafts=options.drafts,
+                        problems=problems, memo=cache.content.model, pictures=pictures,
                         failed=frozenset(source for source, item in loaded.items() if item.article is None))
     editions = recorded_editions(options.content, registries.wijken, registries.site, problems)
     if problems:
@@ -202,7 +210,7 @@ def _render(todo: list[tuple[Page, str | None]], renderer: Renderer, writer: Sit
         _JOB = None
 
 
-def _extra_files(model: SiteModel, loading: Loading, options: Options, renderer: Renderer,
+def _extra_files(model: SiteModel, loading: Loading, renderer: Renderer,
                  newsletter: list[tuple[str, bytes]], search: SearchIndex):
     terms = {item.article.source: item.terms for item in loading.loaded.values() if item.article}
     yield from data_files(model)
@@ -212,8 +220,27 @@ def _extra_files(model: SiteModel, loading: Loading, options: Options, renderer:
     for folder in reversed(renderer.dirs):  # theme static files; an override wins file by file
         for rel in scan(folder / "static"):
             yield f"static/{rel}", (folder / "static" / rel).read_bytes()
-    for rel in model.files:  # images and attachments the articles use
-        yield rel, (options.content / rel).read_bytes()
+
+
+def _write_files(model: SiteModel, files: dict, options: Options, writer: SiteWriter, store: MediaStore,
+                 brand: Brand) -> None:
+    """The files the articles use: attachments and SVG as they are, photos as the copies made of
+    them, and the site's icons. Each is known by what it is made from (a file's size and time, a
+    picture's hash), so that one still in the live site is neither read nor made again."""
+    for rel in model.files:
+        fingerprint = f"file:{files[rel]}"
+        if not _kept(writer, rel, fingerprint):
+            writer.write(rel, (options.content / rel).read_bytes(), fingerprint)
+    for picture in model.pictures.values():
+        for path, name, digest in picture.files:
+            fingerprint = f"media:{store.folder.name}:{picture.digest}:{name}"
+            if not _kept(writer, path, fingerprint):
+                writer.adopt(path, store.path(picture.digest, name), digest, fingerprint)
+    fingerprint = f"brand:{brand.digest}:{store.folder.name}"
+    if not all(_kept(writer, path, fingerprint) for path, _ in brand.files):
+        made = brand_files(brand.logo, brand.logo_is_svg)
+        for path, name in brand.files:
+            writer.write(path, made[name], fingerprint)
 
 
 def _kept(writer: SiteWriter, path: str, fingerprint: str) -> bool:
@@ -318,10 +345,13 @@ def _build(options: Options, dirs: list[Path], cache: BuildCache | None, progres
         loading = load(options, cache, files)
         model = loading.model
         lap("load and check content")
-        renderer = Renderer(model, options.templates, cache_folder(options) / "templates", cache.content.templates)
+        brand = brand_of(model, dirs)
+        store = MediaStore(cache.media_root)
+        renderer = Renderer(model, options.templates, cache_folder(options) / "templates", cache.content.templates,
+                            brand=brand)
         pages = site_pages(model)
         writer = SiteWriter(options.out, cache_folder(options) / f"{options.out.name}.shadow", cache.state.trees)
-        fingerprints = Fingerprints(repr(model.config), model.links_of)
+        fingerprints = Fingerprints(repr((model.config, brand)), model.shown_with)
         shape = repr((model.shape, [(name, renderer.template_digest(name)) for name in sorted({p.template for p in pages})]))
         articles = {a.source: fingerprints.article(a) for a in model.articles}
         before = cache.content.pages
@@ -334,9 +364,10 @@ def _build(options: Options, dirs: list[Path], cache: BuildCache | None, progres
         def extra_files() -> None:
             newsletter = newsletter_files(model, loading.editions, options.content, renderer.env)
             _write_known(model, pages, [rel for rel, _ in newsletter], writer, fingerprints, cache.content.records)
-            files = dict(_extra_files(model, loading, options, renderer, newsletter, cache.content.search))
-            for rel, data in files.items():  # dict: a later file of one name (a theme override) wins
+            made = dict(_extra_files(model, loading, renderer, newsletter, cache.content.search))
+            for rel, data in made.items():  # dict: a later file of one name (a theme override) wins
                 writer.write(rel, data)
+            _write_files(model, files, options, writer, store, brand)
 
         _render(todo, renderer, writer, fingerprints, shows, options.jobs, progress, meanwhile=extra_files)
         lap("render pages; feeds, data, search, newsletter and files alongside")
@@ -348,6 +379,7 @@ def _build(options: Options, dirs: list[Path], cache: BuildCache | None, progres
         cache.state.trees = writer.commit()
         cache.state.inputs = inputs
         cache.content.pages = Dependencies(inputs, shape, articles, shows)
+        store.prune({picture.digest for picture in model.pictures.values()})
         cache.content.templates = renderer.references
         renderer.release()
         cache.last = LastBuild(files, themes, loading, renderer)

@@ -1,8 +1,9 @@
 """The site settings and the three registries (wijken, wethouders, dossiers) an article refers to."""
 from __future__ import annotations
 
+import posixpath
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Generic, TypeVar
 from urllib.parse import urlsplit
@@ -51,6 +52,9 @@ class SiteConfig:
     newsletter_from: str = ""
     newsletter_footer: str = ""
     newsletter_unsubscribe: str = "{{unsubscribe_url}}"
+    image: str = ""             # the site's own picture for sharing, relative to the content folder
+    image_alt: str = ""
+    image_line: int = field(default=1, repr=False, compare=False)  # where to report a bad picture
 
     @property
     def base_path(self) -> str:
@@ -148,7 +152,7 @@ def _load_site(content: Path, problems: Problems) -> SiteConfig:
     if not isinstance(data, dict):
         problems.error(path, 1, "site.yml must be a mapping of settings (title: ..., base_url: ...)")
         return fallback
-    known = {"title", "base_url", "language", "tagline", "page_size", "newsletter"}
+    known = {"title", "base_url", "language", "tagline", "page_size", "newsletter", "image", "image_alt"}
     for key in data:
         if key not in known:
             problems.error(path, data.line_of(key) + 1, f"unknown setting '{key}'{suggest(key, known)}")
@@ -162,9 +166,20 @@ def _load_site(content: Path, problems: Problems) -> SiteConfig:
         problems.error(path, data.line_of("base_url") + 1, problem)
     if not values["base_url"].endswith("/"):
         values["base_url"] += "/"
-    for key in ("language", "tagline"):
+    for key in ("language", "tagline", "image_alt"):
         if key in data:
             values[key] = _text(data[key]) or ""
+    if data.get("image") not in (None, ""):
+        line = data.line_of("image") + 1
+        image = posixpath.normpath(str(data["image"]).replace("\\", "/"))
+        if image.startswith(("../", "/")) or image == "..":
+            problems.error(path, line, f"image '{data['image']}' is outside the content folder")
+        elif not image.lower().endswith((".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".svg")):
+            problems.error(path, line, f"image '{data['image']}' is not a picture (JPEG, PNG, WebP, HEIC or SVG)")
+        elif not (content / image).is_file():
+            problems.error(path, line, f"image '{data['image']}' does not exist")
+        else:
+            values.update(image=image, image_line=line)
     if "page_size" in data:
         size = data["page_size"]
         if isinstance(size, bool) or not isinstance(size, int) or size < 1:

@@ -14,10 +14,12 @@ from babel.dates import format_date
 from markupsafe import Markup
 
 from .errors import ContentError, ContentErrors, display_path
+from .images import picture_html
 from .links import relative, root_of
 from .markup import ROOT
 from .model import SiteModel
 from .pages import STATUS_MEANING, TYPE_LABEL, Page
+from .sharing import Brand, share_of
 
 
 def default_theme() -> Path:
@@ -56,6 +58,12 @@ def _url(context, target) -> str:
     return relative(context["root"], target)
 
 
+@jinja2.pass_context
+def _picture(context, picture, alt: str, lead: bool = False) -> Markup:
+    """A picture in the page: <picture> with its copies in WebP and the fallback format."""
+    return Markup(picture_html(picture, alt, context["root"], lead=lead))
+
+
 def make_environment(dirs: list[Path], compiled: Path | None = None) -> jinja2.Environment:
     """The theme's environment; with `compiled`, compiled templates are kept there between runs
     (Jinja2 checks each against its source, so an edited template is compiled again)."""
@@ -67,7 +75,7 @@ def make_environment(dirs: list[Path], compiled: Path | None = None) -> jinja2.E
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d)) for d in dirs]),
         autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         bytecode_cache=bytecode)
-    env.filters.update(url=_url, datum=_datum, maand=dutch_month, iso=lambda d: d.isoformat())
+    env.filters.update(url=_url, datum=_datum, maand=dutch_month, iso=lambda d: d.isoformat(), picture=_picture)
     env.globals.update(type_label=TYPE_LABEL, status_meaning=STATUS_MEANING)
     return env
 
@@ -88,11 +96,12 @@ def template_error(exc: BaseException, dirs: list[Path]) -> ContentError:
 
 class Renderer:
     def __init__(self, model: SiteModel, templates: Path | None, compiled: Path | None = None,
-                 references: dict | None = None):
+                 references: dict | None = None, brand: Brand | None = None):
         """references: what each template source refers to, from the last build (parsing every
         template again costs a rebuild more than rendering its few pages); self.references
         has this build's, for the next."""
         self.model = model
+        self.brand = brand  # the site's icons and sharing picture (sharing.py); none for e-mail only
         self._known = references or {}
         self.references: dict[bytes, list[str]] = {}
         self.dirs = theme_dirs(templates)
@@ -147,9 +156,12 @@ class Renderer:
         root = self.model.config.base_path if page.path == "404.html" else root_of(page.path)
         try:
             template = self.env.get_template(page.template)
-            # Templates see the page's own context and the settings, nothing else: what a page
-            # shows is then known from its context alone, which incremental builds rely on.
-            text = template.render(page.context, config=self.model.config, root=root, page_path=page.path)
+            # Templates see the page's own context and the settings (with the brand), nothing
+            # else: what a page shows is then known from its context alone, which incremental
+            # builds rely on; its sharing data is made from those too.
+            share = share_of(page.path, page.context, self.model.config, self.brand)
+            text = template.render(page.context, config=self.model.config, root=root, page_path=page.path,
+                                   brand=self.brand, share=share)
         except Exception as exc:  # a theme author's mistake: report it where it is
             raise ContentErrors([template_error(exc, self.dirs)]) from None
         return text.encode("utf-8")
