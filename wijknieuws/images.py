@@ -157,8 +157,11 @@ def _widths(width: int) -> list[int]:
     """The widths to make of a picture this wide: never wider than it, never upscaled; one copy
     at its own width when it is narrower than the smallest."""
     widths = [w for w in WIDTHS if w <= width]
-    if not widths or (width < WIDTHS[-1] and width not in widths and width > widths[-1] * 1.15):
-        widths.append(width)  # a 1000 px original gets 480, 800 and 1000
+    if width < WIDTHS[-1] and width not in widths:
+        if widths and width <= widths[-1] * 1.15:
+            widths[-1] = width  # 850 px: 480 and 850, not 800 as well
+        else:
+            widths.append(width)  # 1000 px: 480, 800 and 1000
     return widths
 
 

@@ -29,6 +29,7 @@ from .model import SiteModel
 from .pages import TYPE_LABEL
 from .registry import Registry, SiteConfig, Wijk, read_yaml
 from .render import dutch_date, template_error
+from .sharing import Brand, share_of
 
 RECORD = "nieuwsbrieven.yml"
 ARCHIVE = "nieuwsbrief/"
@@ -286,9 +287,10 @@ def _fill(text: str) -> str:
 class Printer:
     """Renders letters with the site's theme: the e-mail files, the web page and the archive."""
 
-    def __init__(self, model: SiteModel, env: jinja2.Environment):
+    def __init__(self, model: SiteModel, env: jinja2.Environment, brand: Brand | None = None):
         self.model = model
         self.env = env
+        self.brand = brand  # the site's icons and sharing picture, for the web pages
         # Plain text must not be HTML-escaped; the same loader keeps theme overrides working.
         self.text_env = jinja2.Environment(loader=env.loader, autoescape=False, trim_blocks=True,
                                            lstrip_blocks=True, keep_trailing_newline=True)
@@ -330,8 +332,9 @@ class Printer:
 
     def page(self, path: str, template: str, **context) -> bytes:
         """A site page extending base.html, with links relative to `path` like every other page."""
+        share = share_of(path, context, self.model.config, self.brand)
         return self._render(self.env, template, root=root_of(path), page_path=path, section=None,
-                            **context).encode("utf-8")
+                            brand=self.brand, share=share, **context).encode("utf-8")
 
     def web_page(self, letter: Letter, title: str, folder: str | None = None) -> bytes:
         return self.page((folder or letter.folder) + "index.html", "newsletter/web.html", letter=letter,
@@ -361,9 +364,9 @@ def recorded_editions(content: Path, wijken: Registry, config: SiteConfig, probl
 
 
 def site_files(model: SiteModel, recorded: list[Recorded], content_dir: Path,
-               env: jinja2.Environment) -> list[tuple[str, bytes]]:
+               env: jinja2.Environment, brand: Brand | None = None) -> list[tuple[str, bytes]]:
     """Every recorded edition at nieuwsbrief/<id>/, the current one at nieuwsbrief/laatste/, the archive."""
-    printer = Printer(model, env)
+    printer = Printer(model, env, brand)
     files: list[tuple[str, bytes]] = []
     letters, emails = [], {}
     for entry in recorded:

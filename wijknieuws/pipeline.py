@@ -362,7 +362,7 @@ def _build(options: Options, dirs: list[Path], cache: BuildCache | None, progres
         lap(f"find changed pages ({len(todo)} of {len(pages)})")
 
         def extra_files() -> None:
-            newsletter = newsletter_files(model, loading.editions, options.content, renderer.env)
+            newsletter = newsletter_files(model, loading.editions, options.content, renderer.env, brand)
             _write_known(model, pages, [rel for rel, _ in newsletter], writer, fingerprints, cache.content.records)
             made = dict(_extra_files(model, loading, renderer, newsletter, cache.content.search))
             for rel, data in made.items():  # dict: a later file of one name (a theme override) wins
