@@ -49,3 +49,54 @@ def test_bench_runs_at_50_articles(tmp_path):
     assert not any("Aanvulling" in p.read_text() for p in content.glob("*/*.md"))
     assert not (work / "trash").exists()  # earlier outputs set aside during the run, removed at its end
     assert list((work / "n50" / "wijknieuws" / "site").rglob("index.html"))
+
+
+def test_the_corpus_is_deterministic_and_article_i_does_not_depend_on_n(tmp_path):
+    from conftest import CORPUS, tree_bytes
+
+    def generate(n: int, name: str, *extra: str) -> Path:
+        subprocess.run([sys.executable, str(CORPUS), "--n", str(n), "--out", str(tmp_path / name), *extra],
+                       check=True, capture_output=True, timeout=120)
+        return tmp_path / name
+
+    one, again = tree_bytes(generate(30, "a")), tree_bytes(generate(30, "b"))
+    assert one == again and len(one) == 34  # 30 articles and the four registries
+    larger = tree_bytes(generate(60, "c"))
+    front = lambda data: data.split(b"\n---\n", 1)[0]  # noqa: E731
+    assert all(front(larger[rel]) == front(data) for rel, data in one.items() if rel.endswith(".md"))
+    for fmt in ("hugo", "pelican"):
+        assert len([p for p in generate(5, fmt, "--format", fmt).rglob("*.md")]) == 5
+
+
+def test_the_photo_corpus_has_phone_photos(tmp_path):
+    from PIL import Image
+
+    from conftest import CORPUS
+
+    subprocess.run([sys.executable, str(CORPUS), "--n", "4", "--out", str(tmp_path / "ours"), "--photos"],
+                   check=True, capture_output=True, timeout=300)
+    photos = sorted((tmp_path / "ours/images").glob("*.jpg"))
+    assert len(photos) == 4
+    orientations = []
+    for path in photos:
+        with Image.open(path) as image:
+            exif = image.getexif()
+            assert image.size == (4000, 3000) and exif[0x0110] and exif.get_ifd(0x8825)  # camera, GPS
+            orientations.append(exif[0x0112])
+        assert path.stat().st_size > 1_000_000
+    assert sorted(orientations) == [1, 1, 1, 6]  # one portrait, stored sideways
+    assert all("image: images/" in p.read_text() for p in (tmp_path / "ours").glob("*/*.md"))
+
+
+def test_the_photo_bench_runs(tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_text("# Bench\n\n<!-- photos -->\nfigures from before\n<!-- /photos -->\n")
+    done = subprocess.run([sys.executable, str(REPO / "bench/photos.py"), "--n", "3", "--peers", "none", "--wait-idle", "0",
+                           "--work", str(tmp_path / "work"), "--readme", str(readme)],
+                          cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    text = readme.read_text()
+    assert "figures from before" not in text
+    [row] = [line for line in text.splitlines() if line.startswith("| wijknieuws")]
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert cells[1] == "3" and all(" s (" in c for c in cells[2:7]) and all(" MiB (" in c for c in cells[7:9])
