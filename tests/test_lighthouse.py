@@ -77,15 +77,29 @@ def photo_site(tmp_path_factory):
     server.shutdown()
 
 
+def _lighthouse(urls: list[str]) -> dict:
+    done = subprocess.run(["node", str(REPO / "tests/node/lighthouse.mjs"), chromium_path(), *urls],
+                          cwd=REPO, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout)
+
+
 def test_lighthouse_scores_every_kind_of_page(photo_site):
     site, base = photo_site
     urls = {name: base + path for name, path in PAGES.items()}
-    done = subprocess.run(["node", str(REPO / "tests/node/lighthouse.mjs"), chromium_path(), *urls.values()],
-                          cwd=REPO, capture_output=True, text=True, timeout=900)
-    assert done.returncode == 0, done.stderr[-3000:]
-    results = json.loads(done.stdout)
+    results = _lighthouse(list(urls.values()))
+    # Accessibility, best practices and SEO are the same in every run. Performance is measured on
+    # this machine and varies with what else runs on it (the suite runs in two processes): a page
+    # below the bar is measured twice more and judged by the median of its three runs, as
+    # Lighthouse's documentation advises for variable scores.
+    slow = [url for url in urls.values() if results[url]["scores"]["performance"] < 0.95]
+    if slow:
+        again = [_lighthouse(slow) for _ in range(2)]
+        for url in slow:
+            runs = sorted([results[url]] + [a[url] for a in again], key=lambda r: r["scores"]["performance"])
+            results[url] = runs[1]
     report = {name: results[url] for name, url in urls.items()}
-    (SCREENSHOTS / "lighthouse.json").parent.mkdir(parents=True, exist_ok=True)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     (SCREENSHOTS / "lighthouse.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
     problems = {}
     for name, found in report.items():
