@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+from .brand import site_files as brand_files
 from .cache import BuildCache
 from .content import Loaded
 from .errors import ContentErrors, Problems
@@ -212,6 +213,7 @@ def _extra_files(model: SiteModel, loading: Loading, options: Options, renderer:
     for folder in reversed(renderer.dirs):  # theme static files; an override wins file by file
         for rel in scan(folder / "static"):
             yield f"static/{rel}", (folder / "static" / rel).read_bytes()
+    yield from brand_files(model.config.theme, options.content)  # site.yml `theme:`: logo, colours, tokens
     for rel in model.files:  # images and attachments the articles use
         yield rel, (options.content / rel).read_bytes()
 

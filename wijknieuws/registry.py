@@ -8,6 +8,7 @@ from typing import Generic, TypeVar
 from urllib.parse import urlsplit
 
 from . import yamlsafe
+from .brand import Theme, load_theme
 from .contentfiles import Unreadable, device_name, device_problem, read_whole
 from .errors import Problems, closest, suggest
 
@@ -51,6 +52,7 @@ class SiteConfig:
     newsletter_from: str = ""
     newsletter_footer: str = ""
     newsletter_unsubscribe: str = "{{unsubscribe_url}}"
+    theme: Theme = Theme()  # logo, colours, NL Design System tokens, dark mode (brand.py)
 
     @property
     def base_path(self) -> str:
@@ -148,7 +150,7 @@ def _load_site(content: Path, problems: Problems) -> SiteConfig:
     if not isinstance(data, dict):
         problems.error(path, 1, "site.yml must be a mapping of settings (title: ..., base_url: ...)")
         return fallback
-    known = {"title", "base_url", "language", "tagline", "page_size", "newsletter"}
+    known = {"title", "base_url", "language", "tagline", "page_size", "newsletter", "theme"}
     for key in data:
         if key not in known:
             problems.error(path, data.line_of(key) + 1, f"unknown setting '{key}'{suggest(key, known)}")
@@ -182,6 +184,7 @@ def _load_site(content: Path, problems: Problems) -> SiteConfig:
     for key in ("from", "footer", "unsubscribe"):
         if key in letter:
             values[f"newsletter_{key}"] = _text(letter[key]) or ""
+    values["theme"] = load_theme(data, path, content, problems)
     return SiteConfig(**values)
 
 
