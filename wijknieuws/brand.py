@@ -226,7 +226,8 @@ class _Reader:
     def error(self, line: int, message: str) -> None:
         self.problems.error(self.path, line, message)
 
-    def file(self, key: str, value, line: int, suffixes: tuple[str, ...], example: str) -> tuple[str, bytes] | None:
+    def file(self, key: str, value, line: int, suffixes: tuple[str, ...], kind: str,
+             example: str) -> tuple[str, bytes] | None:
         """The named file in the content folder, as (path, bytes), or None after saying why not."""
         text = value.strip() if isinstance(value, str) else ""
         if not text:
@@ -238,8 +239,7 @@ class _Reader:
             self.error(line, f"{key} '{text}' is outside the content folder")
             return None
         if posixpath.splitext(rel)[1].lower() not in suffixes:
-            kinds = " or ".join(s[1:].upper() for s in suffixes)
-            self.error(line, f"{key} must be a {kinds} file such as {example}, not '{text}'")
+            self.error(line, f"{key} must be {kind} such as {example}, not '{text}'")
             return None
         if not full.is_file():
             siblings = [f"{posixpath.dirname(rel)}/{p.name}".lstrip("/") for p in full.parent.glob("*")
@@ -253,7 +253,7 @@ class _Reader:
             return None
 
     def logo(self, value, line: int) -> Logo | None:
-        found = self.file("logo", value, line, (".svg", ".png"), "images/logo.svg")
+        found = self.file("logo", value, line, (".svg", ".png"), "an SVG or PNG picture", "images/logo.svg")
         if found is None:
             return None
         rel, data = found
@@ -307,7 +307,7 @@ class _Reader:
         return found
 
     def tokens(self, value, line: int, css_class, class_line: int) -> tuple[str | None, str]:
-        found = self.file("tokens", value, line, (".css",), "thema/utrecht.css")
+        found = self.file("tokens", value, line, (".css",), "a CSS file", "thema/utrecht.css")
         if found is None:
             return None, ""
         rel, data = found
