@@ -324,7 +324,7 @@ class _Reader:
                                 f"@import of '{imported.group(1)}': the site gets this one file only; "
                                 "name the file with the tokens themselves in 'tokens:'")
             return None, ""
-        selectors = re.findall(r"([^{}]*)\{", text)
+        selectors = _selectors(text)
         classes = sorted({name for selector in selectors if not selector.lstrip().startswith("@")
                           for name in re.findall(r"\.(-?[_a-zA-Z][_a-zA-Z0-9-]*)", selector)})
         if css_class is None:
@@ -407,6 +407,17 @@ def _comment_after(path: Path, line: int) -> str:
 def _without_comments(css: str) -> str:
     """CSS without its comments, each kept as its line breaks so that lines stay where they were."""
     return re.sub(r"/\*.*?\*/", lambda m: "\n" * m.group(0).count("\n"), css, flags=re.S)
+
+
+def _selectors(css: str) -> list[str]:
+    """The text before each '{': selectors and at-rules. In one pass: a package's tokens file is
+    100 kB of declarations, where a regular expression that looks back from each '{' takes minutes."""
+    found, start = [], 0
+    for brace in re.finditer(r"[{}]", css):
+        if brace.group() == "{":
+            found.append(css[start:brace.start()])
+        start = brace.end()
+    return found
 
 
 def _png_size(data: bytes) -> tuple[int, int] | None:
