@@ -105,7 +105,8 @@ hex_colours = st.tuples(*[st.integers(0, 255)] * 3).map(hex_of)
 def test_a_brand_the_build_accepts_is_readable_everywhere(tmp_path, primary, accent):
     """Property: whatever colours an editor gives, if the build takes them then every pair of
     colours the theme shows, in light and dark mode, including the shades derived from them,
-    has WCAG AA contrast; and the build refuses only by naming a colour that was given."""
+    has WCAG AA contrast; and the build refuses only by naming a colour that was given. (The build
+    checks the light colours only: this is what makes the dark ones safe.)"""
     colors = "".join(f'    {name}: "{value}"\n' for name, value in (("primary", primary), ("accent", accent)) if value)
     content = tmp_path / "content"
     content.mkdir(exist_ok=True)
