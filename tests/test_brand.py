@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 from lxml import html as lxml_html
 
 from conftest import SITE_YML, page, tree_bytes, write_content
-from wijknieuws import brand
 from wijknieuws.brand import DEFAULT, DEFAULT_DARK, USES, contrast_of
 from wijknieuws.contrast import hex_of, parse_hex
 from wijknieuws.errors import Problems
@@ -345,11 +344,3 @@ def test_a_refused_colour_keeps_the_published_site(cli, tmp_path):
     assert f"content/site.yml:{L + 3}: primary '#ffd700': white text on it has contrast 1.4:1" in result.err
     assert tree_bytes(tmp_path / "site") == before
 
-
-def test_brand_module_names_its_files_in_static():
-    """The brand's files live where the site keeps the theme's own: an article's picture can never
-    take their place (contentfiles.site_own)."""
-    theme = brand.Theme(logo=brand.Logo("images/logo.svg", "svg", 120, 40), primary="#8b0000", tokens="t.css",
-                        css_class="x", dark=False)
-    assert {theme.stylesheet, theme.tokens_url, theme.logo.url} == {"static/thema.css", "static/tokens.css",
-                                                                    "static/logo.svg"}
