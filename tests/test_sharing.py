@@ -204,3 +204,23 @@ def test_the_newsletter_shows_svg_pictures_as_png(cli, tmp_path):
     # the web page keeps the SVG itself, with its size (no jump while it loads)
     img = page(site, "nieuws/kaart/index.html").xpath("//figure//img")[0]
     assert img.get("src").endswith("images/kaart.svg") and (img.get("width"), img.get("height")) == ("200", "100")
+
+
+def test_icons_come_from_the_brands_logo_which_is_published_without_metadata(cli, tmp_path):
+    site_yml = "title: Stadsnieuws Testdorp\nbase_url: https://nieuws.example.nl/\ntheme:\n  logo: images/logo.png\n"
+    content = write_content(tmp_path, site=site_yml)
+    logo = Image.new("RGB", (300, 100), (0, 140, 60))  # a green logo: the icons turn green
+    buffer = __import__("io").BytesIO()
+    exif = Image.Exif()
+    exif[0x0110] = pictures.MODEL
+    logo.save(buffer, "PNG", exif=exif.tobytes())
+    (content / "images/logo.png").write_bytes(buffer.getvalue())
+    build(cli)
+    site = tmp_path / "site"
+    published = (site / "static/logo.png").read_bytes()
+    assert pictures.MODEL.encode() not in published and b"eXIf" not in published
+    doc = page(site, "index.html")
+    assert not doc.xpath("//link[@rel='icon'][@type='image/svg+xml']")  # no SVG icon from a PNG logo
+    [touch] = doc.xpath("//link[@rel='apple-touch-icon']/@href")
+    with Image.open(site / touch) as icon:
+        assert icon.convert("RGB").getpixel((90, 90)) == (0, 140, 60)

@@ -512,9 +512,9 @@ def _work(item: tuple[str, Path, str | None, bool, Path | None]):
 def prepare(content: Path, files: dict, uses: dict[str, list[Use]], index: MediaIndex, store: MediaStore,
             jobs: int, problems: Problems) -> dict[str, Picture]:
     """The Picture of every picture used (content path -> Picture), its copies made or found in
-    the store; every problem reported at each use. Without a store (`check`) pictures are only
-    checked and none is returned."""
-    from .loader import OUTSIDE
+    the store; every problem reported at each use. files: the content folder's files that may
+    be read, with their (mtime, size). Without a store (`check`) pictures are only checked and
+    none is returned."""
     from .workers import can_fork, in_workers
 
     register_heif()
@@ -523,8 +523,8 @@ def prepare(content: Path, files: dict, uses: dict[str, list[Use]], index: Media
     reported = {error.path for error in problems.errors}  # an SVG with a script, say: at its own line
     for rel in sorted(uses):
         state = files.get(rel)
-        if state is None or state == OUTSIDE or display_path(content / rel) in reported:
-            continue  # reported already: 'does not exist', a symlink out of the content folder, ...
+        if state is None or display_path(content / rel) in reported:
+            continue  # reported already: 'does not exist', an SVG with a script, ...
         lead = any(use.lead for use in uses[rel])
         seen = index.seen.get(rel)
         digest = seen[1] if seen and seen[0] == state else None
@@ -599,7 +599,14 @@ def body_pictures(html: str, pictures: dict[str, Picture], root: str) -> str:
 
 
 # ------------------------------------------------------------------ the site's own pictures
-def brand_files(logo: bytes, is_svg_logo: bool, background: str = "#ffffff") -> dict[str, bytes]:
+def without_metadata(png: bytes) -> bytes:
+    """A PNG (a brand's logo) as its pixels alone: what an editing program wrote into it (its
+    name, EXIF, text, a colour profile) is not published."""
+    image, _, alpha = _open(png, 10**6)
+    return _save(image if alpha else image.convert("RGB"), "png")
+
+
+def icon_files(logo: bytes, is_svg_logo: bool, background: str = "#ffffff") -> dict[str, bytes]:
     """From the site's logo: a 32 px icon for browser tabs, the 180 px icon phones put on their
     home screen (and the publisher's logo for search engines), and the 1200x630 picture a page
     without a picture of its own shows when it is shared: the logo, large, on a plain background."""

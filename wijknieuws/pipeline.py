@@ -16,13 +16,14 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+from .brand import site_files as brand_files
 from .cache import BuildCache
 from .content import Loaded
 from .errors import ContentErrors, Problems
 from .feeds import atom, site_feeds
 from .fingerprint import Dependencies, Fingerprints
-from .images import MediaStore, brand_files, prepare, uses_of
-from .loader import articles_of, load_articles, scan
+from .images import MediaStore, icon_files, prepare, uses_of
+from .loader import OUTSIDE, articles_of, load_articles, scan
 from .model import SiteModel, build_model
 from .newsletter import Recorded, recorded_editions
 from .newsletter import site_files as newsletter_files
@@ -129,7 +130,8 @@ def load(options: Options, cache: BuildCache | None = None, files: dict | None =
     articles = articles_of(loaded)
     # Pictures are checked (and their copies made, unless only checking) before the model: a
     # photo that cannot be published is an error of the article that uses it.
-    pictures = prepare(options.content, files, uses_of(options.content, articles, registries.site.image,
+    readable = {rel: state for rel, state in files.items() if state != OUTSIDE}  # a link out is reported, not read
+    pictures = prepare(options.content, readable, uses_of(options.content, articles, registries.site.image,
                                                        registries.site.image_line),
                        cache.content.media, MediaStore(cache.media_root), options.jobs, problems)
     model = build_model(registries, articles, options.content, drafts=options.drafts,
@@ -210,7 +212,7 @@ def _render(todo: list[tuple[Page, str | None]], renderer: Renderer, writer: Sit
         _JOB = None
 
 
-def _extra_files(model: SiteModel, loading: Loading, renderer: Renderer,
+def _extra_files(model: SiteModel, loading: Loading, options: Options, renderer: Renderer,
                  newsletter: list[tuple[str, bytes]], search: SearchIndex):
     terms = {item.article.source: item.terms for item in loading.loaded.values() if item.article}
     yield from data_files(model)
@@ -220,6 +222,7 @@ def _extra_files(model: SiteModel, loading: Loading, renderer: Renderer,
     for folder in reversed(renderer.dirs):  # theme static files; an override wins file by file
         for rel in scan(folder / "static"):
             yield f"static/{rel}", (folder / "static" / rel).read_bytes()
+    yield from brand_files(model.config.theme, options.content)  # site.yml `theme:`: logo, colours, tokens
 
 
 def _write_files(model: SiteModel, files: dict, options: Options, writer: SiteWriter, store: MediaStore,
@@ -238,7 +241,7 @@ def _write_files(model: SiteModel, files: dict, options: Options, writer: SiteWr
                 writer.adopt(path, store.path(picture.digest, name), digest, fingerprint)
     fingerprint = f"brand:{brand.digest}:{store.folder.name}"
     if not all(_kept(writer, path, fingerprint) for path, _ in brand.files):
-        made = brand_files(brand.logo, brand.logo_is_svg)
+        made = icon_files(brand.logo, brand.logo_is_svg)
         for path, name in brand.files:
             writer.write(path, made[name], fingerprint)
 
@@ -345,7 +348,7 @@ def _build(options: Options, dirs: list[Path], cache: BuildCache | None, progres
         loading = load(options, cache, files)
         model = loading.model
         lap("load and check content")
-        brand = brand_of(model, dirs)
+        brand = brand_of(model, dirs, options.content)
         store = MediaStore(cache.media_root)
         renderer = Renderer(model, options.templates, cache_folder(options) / "templates", cache.content.templates,
                             brand=brand)
@@ -364,7 +367,7 @@ def _build(options: Options, dirs: list[Path], cache: BuildCache | None, progres
         def extra_files() -> None:
             newsletter = newsletter_files(model, loading.editions, options.content, renderer.env, brand)
             _write_known(model, pages, [rel for rel, _ in newsletter], writer, fingerprints, cache.content.records)
-            made = dict(_extra_files(model, loading, renderer, newsletter, cache.content.search))
+            made = dict(_extra_files(model, loading, options, renderer, newsletter, cache.content.search))
             for rel, data in made.items():  # dict: a later file of one name (a theme override) wins
                 writer.write(rel, data)
             _write_files(model, files, options, writer, store, brand)

@@ -9,6 +9,7 @@ from typing import Generic, TypeVar
 from urllib.parse import urlsplit
 
 from . import yamlsafe
+from .brand import Theme, load_theme
 from .contentfiles import Unreadable, device_name, device_problem, read_whole
 from .errors import Problems, closest, suggest
 
@@ -55,6 +56,7 @@ class SiteConfig:
     image: str = ""             # the site's own picture for sharing, relative to the content folder
     image_alt: str = ""
     image_line: int = field(default=1, repr=False, compare=False)  # where to report a bad picture
+    theme: Theme = Theme()  # logo, colours, NL Design System tokens, dark mode (brand.py)
 
     @property
     def base_path(self) -> str:
@@ -152,7 +154,7 @@ def _load_site(content: Path, problems: Problems) -> SiteConfig:
     if not isinstance(data, dict):
         problems.error(path, 1, "site.yml must be a mapping of settings (title: ..., base_url: ...)")
         return fallback
-    known = {"title", "base_url", "language", "tagline", "page_size", "newsletter", "image", "image_alt"}
+    known = {"title", "base_url", "language", "tagline", "page_size", "newsletter", "image", "image_alt", "theme"}
     for key in data:
         if key not in known:
             problems.error(path, data.line_of(key) + 1, f"unknown setting '{key}'{suggest(key, known)}")
@@ -197,6 +199,7 @@ def _load_site(content: Path, problems: Problems) -> SiteConfig:
     for key in ("from", "footer", "unsubscribe"):
         if key in letter:
             values[f"newsletter_{key}"] = _text(letter[key]) or ""
+    values["theme"] = load_theme(data, path, content, problems)
     return SiteConfig(**values)
 
 

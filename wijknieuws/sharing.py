@@ -23,7 +23,7 @@ SEARCH_MIN_PIXELS = 50_000
 
 @dataclass(frozen=True)
 class Brand:
-    """The site's own pictures, made from its logo (images.brand_files): icons, and what a page
+    """The site's own pictures, made from its logo (images.icon_files): icons, and what a page
     without a picture of its own shows when it is shared."""
 
     digest: str            # of the logo
@@ -32,7 +32,7 @@ class Brand:
     touch_icon: str        # 180x180, also the publisher's logo in JSON-LD
     share: Crop            # 1200x630
     share_alt: str
-    files: tuple[tuple[str, str], ...]   # (site path, name in brand_files()) of what is made here
+    files: tuple[tuple[str, str], ...]   # (site path, name in icon_files()) of what is made here
     logo: bytes = field(default=b"", repr=False)
     logo_is_svg: bool = True
 
@@ -40,21 +40,26 @@ class Brand:
 THEME_LOGO = "static/logo.svg"  # in the theme; the site publishes it as it is
 
 
-def brand_of(model, theme_dirs: list[Path]) -> Brand:
-    """The site's icons and sharing picture: from the theme's logo, and site.yml's `image` (a
-    picture of the site's own, made like an article's) where it is given."""
-    folder = next((d for d in theme_dirs if (d / THEME_LOGO).is_file()), None)
-    logo = (folder / THEME_LOGO).read_bytes() if folder else b""
-    digest = hashlib.sha1(logo).hexdigest()
+def brand_of(model, theme_dirs: list[Path], content: Path) -> Brand:
+    """The site's icons and sharing picture: from the brand's logo (site.yml `theme: logo:`) or
+    else the theme's, and site.yml's `image` (a picture of the site's own, made like an
+    article's) where it is given."""
     config = model.config
+    own = config.theme.logo
+    if own is not None:
+        logo, is_svg, icon_svg = (content / own.source).read_bytes(), own.kind == "svg", own.url
+    else:
+        folder = next((d for d in theme_dirs if (d / THEME_LOGO).is_file()), None)
+        logo, is_svg, icon_svg = ((folder / THEME_LOGO).read_bytes() if folder else b""), True, THEME_LOGO
+    digest = hashlib.sha1(logo).hexdigest()
     made = [("favicon-32.png", "favicon-32.png"), ("apple-touch-icon.png", "apple-touch-icon.png")]
     picture = model.pictures.get(config.image) if config.image else None
     share = picture.crop("og") if picture else None
     if share is None:
         share = Crop("og", f"media/site-{digest[:10]}-share.png", 1200, 630)
         made.append((share.path, "share.png"))
-    return Brand(digest, THEME_LOGO if folder else "", "favicon-32.png", "apple-touch-icon.png", share,
-                 config.image_alt if picture else config.title, tuple(made), logo, True)
+    return Brand(digest, icon_svg if is_svg else "", "favicon-32.png", "apple-touch-icon.png", share,
+                 config.image_alt if picture else config.title, tuple(made), logo, is_svg)
 
 
 @dataclass(frozen=True)
