@@ -171,6 +171,7 @@ def cmd_new(args) -> int:
 def cmd_newsletter(args) -> int:
     from .newsletter import NothingToSend, export
     from .render import make_environment, theme_dirs
+    from .sharing import brand_of
 
     _require_folder(args.content, "content")
     try:
@@ -180,7 +181,8 @@ def cmd_newsletter(args) -> int:
         model = load(options, open_cache(options)).model
         # the theme the build uses by default, so that the site's copy has the same bytes
         folder = export(model, make_environment(theme_dirs(None)), args.content, args.since, args.until,
-                        args.wijk, args.out, record_edition=not args.no_record)
+                        args.wijk, args.out, record_edition=not args.no_record,
+                        brand=brand_of(model, theme_dirs(None), args.content))
     except ContentErrors as exc:
         _report(exc.errors)
         print(f"{len(exc.errors)} error(s); nothing written.", file=sys.stderr)

@@ -307,7 +307,8 @@ class Printer:
 
     def email_files(self, letter: Letter) -> dict[str, bytes]:
         # the inliner drops the final newline, which the .eml part would add back: keep both the same
-        html = _INLINER.inline(self._render(self.env, "newsletter/email.html", letter=letter)).rstrip("\n") + "\n"
+        html = _INLINER.inline(self._render(self.env, "newsletter/email.html", letter=letter,
+                                            brand=self.brand)).rstrip("\n") + "\n"
         text = self._render(self.text_env, "newsletter/email.txt", letter=letter)
         return {"nieuwsbrief.html": html.encode("utf-8"), "nieuwsbrief.txt": text.encode("utf-8"),
                 "nieuwsbrief.eml": self._message(letter, text, html)}
@@ -398,7 +399,7 @@ def parse_day(text: str, option: str) -> date:
 
 
 def export(model: SiteModel, env: jinja2.Environment, content: Path, since: str, until: str | None,
-           wijk: str | None, out: Path | None, *, record_edition: bool = True) -> Path:
+           wijk: str | None, out: Path | None, *, record_edition: bool = True, brand: Brand | None = None) -> Path:
     """Writes the edition's three files from the loaded model, with the theme's templates (env),
     and records it; returns the folder written."""
     first = parse_day(since, "--since")
@@ -424,7 +425,7 @@ def export(model: SiteModel, env: jinja2.Environment, content: Path, since: str,
     out = out if out is not None else Path("nieuwsbrief") / edition.id
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out '{out}' exists and is not a folder")
-    files = Printer(model, env).email_files(letter)
+    files = Printer(model, env, brand).email_files(letter)
     out.mkdir(parents=True, exist_ok=True)
     for name, data in files.items():
         (out / name).write_bytes(data)

@@ -32,6 +32,7 @@ class Brand:
     touch_icon: str        # 180x180, also the publisher's logo in JSON-LD
     share: Crop            # 1200x630
     share_alt: str
+    email_logo: str        # the logo as PNG for e-mail, where SVG is not shown
     files: tuple[tuple[str, str], ...]   # (site path, name in icon_files()) of what is made here
     logo: bytes = field(default=b"", repr=False)
     logo_is_svg: bool = True
@@ -52,14 +53,16 @@ def brand_of(model, theme_dirs: list[Path], content: Path) -> Brand:
         folder = next((d for d in theme_dirs if (d / THEME_LOGO).is_file()), None)
         logo, is_svg, icon_svg = ((folder / THEME_LOGO).read_bytes() if folder else b""), True, THEME_LOGO
     digest = hashlib.sha1(logo).hexdigest()
-    made = [("favicon-32.png", "favicon-32.png"), ("apple-touch-icon.png", "apple-touch-icon.png")]
+    email_logo = f"media/site-{digest[:10]}-logo.png"
+    made = [("favicon-32.png", "favicon-32.png"), ("apple-touch-icon.png", "apple-touch-icon.png"),
+            (email_logo, "logo.png")]
     picture = model.pictures.get(config.image) if config.image else None
     share = picture.crop("og") if picture else None
     if share is None:
         share = Crop("og", f"media/site-{digest[:10]}-share.png", 1200, 630)
         made.append((share.path, "share.png"))
     return Brand(digest, icon_svg if is_svg else "", "favicon-32.png", "apple-touch-icon.png", share,
-                 config.image_alt if picture else config.title, tuple(made), logo, is_svg)
+                 config.image_alt if picture else config.title, email_logo, tuple(made), logo, is_svg)
 
 
 @dataclass(frozen=True)
