@@ -10,7 +10,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from .content import OPEN_STATUSES, Article, Tag
+from .content import Article, Tag
+from .decisions import Decision, check_same_day, follow
 from .errors import Problems, suggest
 from .markup import ARTICLE_LINK, ROOT
 from .registry import Dossier, Registries, SiteConfig, Wethouder, Wijk
@@ -48,6 +49,8 @@ class SiteModel:
     by_year: dict[int, tuple[Article, ...]]
     related: dict[str, tuple[Article, ...]]
     dossier_place: dict[str, DossierPlace]
+    decisions: tuple[Decision, ...]        # the most recently changed first (decisions.follow)
+    decision_of: dict[str, Decision]       # article slug -> the decision it reports on
     files: tuple[str, ...]                 # content files to copy (images, attachments)
     shape: str                             # _shape(): the same pages and lists as a build with the same shape
 
@@ -66,12 +69,8 @@ class SiteModel:
         return html
 
     @property
-    def decisions(self) -> tuple[Article, ...]:
-        return tuple(a for a in self.articles if a.status)
-
-    @property
-    def open_decisions(self) -> tuple[Article, ...]:
-        return tuple(a for a in self.articles if a.status in OPEN_STATUSES)
+    def open_decisions(self) -> tuple[Decision, ...]:
+        return tuple(d for d in self.decisions if d.is_open)
 
 
 def newest_first(articles) -> list[Article]:
@@ -133,7 +132,8 @@ def _shape(articles: tuple[Article, ...], registries: Registries, drafts: bool) 
     """What decides the pages and their lists, apart from what each article shows: while it is
     the same, a page changes only when an article on it does (pipeline.py), and related
     articles need no new ranking."""
-    entries = (registries.site, registries.wijken.entries, registries.wethouders.entries, registries.dossiers.entries)
+    entries = (registries.site, registries.wijken.entries, registries.wethouders.entries, registries.dossiers.entries,
+               registries.besluiten.entries)
     return hashlib.sha1(b"".join(a.shaping for a in articles) + repr((entries, drafts)).encode()).hexdigest()
 
 
@@ -202,6 +202,7 @@ def build_model(registries: Registries, loaded: list[Article], content: Path, *,
     failed: the articles not loaded because of their own errors."""
     _check_slugs(loaded, content, problems)
     _check_links(loaded, failed, content, drafts, problems)
+    check_same_day(loaded, content, problems)
     articles = tuple(newest_first(a for a in loaded if drafts or not a.draft))
     tags = _tag_names(articles)
     tag_by_slug = {t.slug: t for t in tags}
@@ -212,6 +213,7 @@ def build_model(registries: Registries, loaded: list[Article], content: Path, *,
     by_dossier = _index(articles, lambda a: [a.dossier.slug] if a.dossier else [])
     shape = _shape(articles, registries, drafts)
     files = sorted({f for a in articles for f in a.files} | {a.image for a in articles if a.image})
+    decisions = follow(articles)
     return SiteModel(
         config=registries.site,
         articles=articles,
@@ -229,5 +231,7 @@ def build_model(registries: Registries, loaded: list[Article], content: Path, *,
         related=_related(articles, by_slug, shape, {} if memo is None else memo),
         shape=shape,
         dossier_place=_dossier_places(by_dossier),
+        decisions=decisions,
+        decision_of={a.slug: d for d in decisions for a in d.articles},
         files=tuple(files),
     )
