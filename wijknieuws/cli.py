@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from . import __version__
+from .decisions import open_too_long
 from .errors import ContentErrors, UsageError
 from .output import waiting_notice
 from .workers import WorkerLost
@@ -156,6 +157,8 @@ def cmd_check(args) -> int:
         print(f"{len(exc.errors)} error(s).", file=sys.stderr)
         return EXIT_CONTENT
     _report(f"{w.path}:{w.line}: warning: {w.message}" for w in loading.problems.warnings)
+    model = loading.model
+    _report(open_too_long(model.decisions, model.config.reminder_months, args.content, date.today()))
     print(f"{len(loading.model.articles)} articles, no errors.", file=sys.stderr)
     return EXIT_OK
 

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from .content import OPEN_STATUSES, Article, english_date
-from .errors import Problems
+from .errors import Problems, display_path
 from .registry import Besluit, Dossier, Wethouder, Wijk
 
 
@@ -176,3 +176,13 @@ def waiting(decisions, today: date, months: int) -> list[Decision]:
         return []
     before = months_before(today, months)
     return sorted((d for d in decisions if d.is_open and d.newest.day < before), key=lambda d: (d.date, d.slug))
+
+
+def open_too_long(decisions, months: int, content: Path, today: date) -> list[str]:
+    """`check`'s reminders, not errors: each open decision without news for more than `months`
+    months (site.yml's reminder_months), at the status line of its newest article, where an
+    editor would look first."""
+    return [f"{display_path(content / d.newest.source)}:{d.newest.line_of('status')}: reminder: "
+            f"'{d.title}' is {d.status} since {english_date(d.since.date())}, with no news for more than "
+            f"{months} month{'s' if months != 1 else ''}; is there news, or did it change?"
+            for d in waiting(decisions, today, months)]
