@@ -56,9 +56,10 @@ def decisions(tmp_path) -> Path:
 
 
 def build(cli, *args) -> Path:
+    """Builds, and returns the site folder."""
     result = cli("build", *args)
     assert result.code == 0, result.err
-    return Path("site").resolve()
+    return Path(args[args.index("--out") + 1] if "--out" in args else "site").resolve()
 
 
 def check_errors(cli, *expected: str) -> None:
@@ -305,8 +306,8 @@ def test_the_wethouder_page_shows_the_term(cli, tmp_path):
                                                 "wethouder: Ter Laak")}, wethouders=TERM)
     site = build(cli)
     facts = text_of(page(site, "wethouder/ter-laak/index.html").find_class("facts")[0])
-    assert "Wethouder:van 24 mei 2018 tot en met 30 maart 2022" in facts
-    assert "Wethouder:van 1 juni 2022 tot heden" in text_of(page(site, "wethouder/de-wit/index.html"))
+    assert "In functie:van 24 mei 2018 tot en met 30 maart 2022" in facts
+    assert "In functie:van 1 juni 2022 tot heden" in text_of(page(site, "wethouder/de-wit/index.html"))
     wethouders = json.loads((site / "data/wethouders.json").read_text(encoding="utf-8"))
     assert [w["slug"] for w in wethouders] == ["de-wit", "ter-laak", "van-den-berg"]
     assert (wethouders[1]["van"], wethouders[1]["tot"]) == ("2018-05-24", "2022-03-30")
@@ -475,7 +476,12 @@ def test_check_reminds_of_open_decisions_without_news(cli, tmp_path):
         "2021/eigen.md": front("title: Eigen", f"date: {_dated(300)}", "wijk: Rokkeveen", "status: uitgesteld"),
         "2021/vers.md": front("title: Vers", f"date: {_dated(20)}", "wijk: Rokkeveen", "status: voorgenomen"),
         "2021/klaar.md": front("title: Klaar", f"date: {_dated(900)}", "wijk: Rokkeveen", "status: uitgevoerd"),
-    }, besluiten=BESLUITEN)
+        # open for long, but with recent news: no reminder
+        "2021/warmte-1.md": front("title: W1", f"date: {_dated(500)}", "wijk: Rokkeveen", "status: voorgenomen",
+                                  "besluit: warmtenet"),
+        "2021/warmte-2.md": front("title: W2", f"date: {_dated(100)}", "wijk: Rokkeveen", "status: voorgenomen",
+                                  "besluit: warmtenet"),
+    }, besluiten=BESLUITEN + "- slug: warmtenet\n  title: Warmtenet\n")
     result = cli("check")
     assert result.code == 0
     since = lambda days: (date.today() - timedelta(days=days))  # noqa: E731
@@ -485,7 +491,7 @@ def test_check_reminds_of_open_decisions_without_news(cli, tmp_path):
         "for more than 6 months; is there news, or did it change?",
         f"content/2021/nieuwer.md:6: reminder: 'Sluiting De Vlieger' is voorgenomen since {english(since(400))}, "
         "with no news for more than 6 months; is there news, or did it change?",
-        "5 articles, no errors."]
+        "7 articles, no errors."]
     assert cli("build").code == 0 and "reminder" not in cli("build").err  # a reminder is not a build's business
 
 
@@ -573,3 +579,15 @@ def test_serve_writes_an_edited_decision_article_as_the_build_makes_it(decisions
     first = (tmp_path / "site" / written).read_bytes()
     build_site(Options(content=decisions, out=tmp_path / "full"))
     assert first == (tmp_path / "full" / written).read_bytes()
+
+
+def test_an_edit_of_besluiten_yml_reaches_every_page_as_a_full_build_makes_it(cli, decisions, tmp_path):
+    build(cli)
+    registry = decisions / "besluiten.yml"
+    registry.write_text(registry.read_text().replace("title: Sluiting De Vlieger", "title: De Vlieger gaat dicht")
+                        .replace("wijk: Rokkeveen", "wijk: De Leyens"))
+    site = build(cli)
+    assert links(site, "nieuws/plan/index.html")["De Vlieger gaat dicht"] == DECISION
+    assert "De Vlieger gaat dicht" in text_of(page(site, "besluiten/wijk/de-leyens/index.html"))
+    full = build(cli, "--out", "full")
+    assert tree_bytes(site) == tree_bytes(full)
