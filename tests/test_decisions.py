@@ -313,6 +313,11 @@ def test_the_wethouder_page_shows_the_term(cli, tmp_path):
     assert (wethouders[1]["van"], wethouders[1]["tot"]) == ("2018-05-24", "2022-03-30")
     assert wethouders[0]["van"] == "2022-06-01" and "tot" not in wethouders[0]
     assert "van" not in wethouders[2] and wethouders[2]["tot"] == "2020-12-31"
+    schema = json.loads((site / "data/wethouders.schema.json").read_text(encoding="utf-8"))
+    check = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    assert list(check.iter_errors(wethouders)) == []
+    for bad in ({"van": "24-05-2018"}, {"tot": "2022-02-30"}, {"tot": None}):
+        assert list(check.iter_errors([dict(wethouders[1], **bad)])), bad
 
 
 @pytest.mark.parametrize("day, wethouder, message", [

@@ -96,17 +96,20 @@ def _unique(items) -> tuple:
     return tuple(dict.fromkeys(items))
 
 
-def _decision(besluit: Besluit | None, articles: list[Article]) -> Decision:
+def _own(article: Article) -> Decision:
+    """An article with a status and no besluit: a decision of its own, with the article's lists."""
+    return Decision(None, (Step(article.status, (article,)),), article.wijken, article.wethouders, article.dossier)
+
+
+def _followed(besluit: Besluit, articles: list[Article]) -> Decision:
     steps: list[Step] = []
     for article in articles:  # oldest first
         if steps and steps[-1].status == article.status:
             steps[-1] = Step(article.status, steps[-1].articles + (article,))
         else:
             steps.append(Step(article.status, (article,)))
-    registered = besluit.wijken if besluit else ()
-    dossier = besluit.dossier if besluit and besluit.dossier else next(
-        (a.dossier for a in reversed(articles) if a.dossier), None)
-    return Decision(besluit, tuple(steps), _unique([*registered, *(w for a in articles for w in a.wijken)]),
+    dossier = besluit.dossier or next((a.dossier for a in reversed(articles) if a.dossier), None)
+    return Decision(besluit, tuple(steps), _unique([*besluit.wijken, *(w for a in articles for w in a.wijken)]),
                     _unique(w for a in articles for w in a.wethouders), dossier)
 
 
@@ -114,16 +117,17 @@ def follow(articles) -> tuple[Decision, ...]:
     """Every decision the articles report on, the most recently changed first (an article of
     its own by its date and slug, as before there were decisions to follow)."""
     by_besluit: dict[str, list[Article]] = defaultdict(list)
-    besluiten: dict[str, Besluit] = {}
-    decisions = []
-    for article in _oldest_first(articles):
+    found = []
+    for article in articles:
         if article.besluit is not None:
             by_besluit[article.besluit.slug].append(article)
-            besluiten[article.besluit.slug] = article.besluit
         elif article.status:
-            decisions.append(_decision(None, [article]))
-    decisions += [_decision(besluiten[slug], items) for slug, items in by_besluit.items()]
-    return tuple(sorted(decisions, key=lambda d: (d.since, d.slug), reverse=True))
+            found.append(((article.date, article.slug), _own(article)))
+    for items in by_besluit.values():
+        decision = _followed(items[0].besluit, _oldest_first(items))
+        found.append(((decision.since, decision.slug), decision))
+    found.sort(key=lambda pair: pair[0], reverse=True)
+    return tuple(decision for _, decision in found)
 
 
 def check_same_day(articles, content: Path, problems: Problems) -> None:

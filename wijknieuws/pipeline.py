@@ -256,7 +256,9 @@ def _write_known(model: SiteModel, pages: list[Page], extra: list[str], writer: 
     changes = decision_feed(model, DECISIONS_FEED)
     made.append((changes.path, {"feed": changes}, partial(decisions_atom, model, changes)))
     made.append((ARTICLES, {"articles": model.articles}, partial(articles_file, model, records)))
-    made.append((DECISIONS, {"decisions": model.decisions}, partial(decisions_file, model)))
+    # Decisions are made from the articles alone (their besluit entries in them): hashed as those,
+    # already known from artikelen.json, not walked again decision by decision.
+    made.append((DECISIONS, {"articles": model.articles}, partial(decisions_file, model)))
     if fits_one_file(pages, extra):
         made.append(("sitemap.xml", {"shape": model.shape, "extra": tuple(extra)},
                      partial(sitemap, model, pages, extra)))
