@@ -96,10 +96,11 @@ def registry_schema(name: str, kind: type, base: str) -> dict:
     properties[label] = {"type": "string", "minLength": 1}
     properties["url"] = URL
     required = list(properties)
+    terms = {"van": "The first day of the term; absent when not given.",
+             "tot": "The last day of the term; absent when not given."}
     for f in fields(kind):
         if f.type == "date | None":
-            properties[f.name] = dict(DAY, description=f"{f.name}: the term starts (van) or ends (tot) on this day, "
-                                                       "both included; absent when not known.")
+            properties[f.name] = dict(DAY, description=terms[f.name])
     item = {"type": "object", "additionalProperties": False, "required": required, "properties": properties}
     return _schema(name, name.capitalize(), f"The {name} registry ({name}.yml), by name.", item, base)
 

@@ -196,8 +196,10 @@ def decisions(model: SiteModel) -> list[Page]:
             by_wijk[wijk.slug].append(decision)
     statuses = [(s, len(by_status[s])) for s in STATUSES]
     wijken = [(w, len(by_wijk[w.slug])) for w in model.wijken]
-    common = dict(section="besluiten", statuses=statuses, wijken=wijken, all_count=len(every), feed=DECISIONS_FEED)
-    pages = paginate("besluiten/", every, size, "besluiten.html", title="Besluiten", **common)
+    common = dict(section="besluiten", statuses=statuses, wijken=wijken, all_count=len(every),
+                  decisions_feed=DECISIONS_FEED)
+    # `feed` is what a page announces as its own feed: all decisions' changes, on the page of all decisions
+    pages = paginate("besluiten/", every, size, "besluiten.html", title="Besluiten", feed=DECISIONS_FEED, **common)
     for status, _ in statuses:
         pages += paginate(f"besluiten/status/{status}/", by_status[status], size,
                           "besluiten.html", title=f"Besluiten: {status}", current_status=status,
@@ -210,7 +212,7 @@ def decisions(model: SiteModel) -> list[Page]:
         if decision.besluit is not None:
             pages.append(Page(file_of(path_of(decision)), "besluit.html", dict(
                 section="besluiten", title=decision.title, decision=decision,
-                breadcrumbs=[("Besluiten", "besluiten/")], feed=DECISIONS_FEED)))
+                breadcrumbs=[("Besluiten", "besluiten/")], decisions_feed=DECISIONS_FEED)))
     return pages
 
 
