@@ -20,6 +20,8 @@ PAGE_TYPES = {
     "besluiten": "besluiten/",
     "besluiten-status": "besluiten/status/uitgevoerd/",
     "besluiten-wijk": "besluiten/wijk/rokkeveen/",
+    "besluit": "besluit/sluiting-de-vlieger/",
+    "article-moved-on": "nieuws/de-vlieger-gaat-sluiten/",
     "tags": "tag/",
     "tag": "tag/inzet/",
     "archive": "archief/",
@@ -29,7 +31,7 @@ PAGE_TYPES = {
     "newsletter-web": "nieuwsbrief/laatste/",
     "newsletter-archive": "nieuwsbrief/",
 }
-SCREENSHOT_PAGES = ("home", "article", "wijk", "dossier", "search")
+SCREENSHOT_PAGES = ("home", "article", "wijk", "dossier", "search", "besluit", "article-moved-on")
 
 
 @pytest.fixture

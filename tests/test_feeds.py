@@ -371,6 +371,8 @@ def test_every_page_announces_the_site_feed_and_its_own(cli, content, tmp_path):
             assert targets == ["feed.xml", own[rel]], rel
         elif rel.startswith(("wijk/", "wethouder/", "dossier/")) and rel.count("/") > 1:
             assert len(targets) == 2 and targets[1] == rel.split("/")[0] + "/" + rel.split("/")[1] + "/feed.xml"
+        elif rel == "besluiten/index.html" or rel.startswith("besluiten/pagina/"):  # their changes
+            assert targets == ["feed.xml", "besluiten/feed.xml"], rel
         else:
             assert targets == ["feed.xml"], rel
 

@@ -19,17 +19,22 @@ WIJKEN = ["Rokkeveen", "Oosterheem", "De Leyens"]
 TEXTS = ["De raad besluit.", "Zie ook [het memo](memo.md).", "Een **nieuwe** fietsroute.", "Bibliotheken blijven open."]
 
 
-def article(title: str, day: int, wijk: str, text: str, status: str | None) -> str:
+BESLUITEN = "- slug: sluiting\n  title: Sluiting De Vlieger\n  dossier: huizen-van-de-wijk\n"
+
+
+def article(title: str, day: int, wijk: str, text: str, status: str | None, followed: bool = False) -> str:
     lines = [f"title: {title}", f"date: 2021-03-{day:02d}", f"wijk: {wijk}", "tags: [inzet]"]
     if status:
         lines += ["type: besluit", f"status: {status}", "dossier: huizen-van-de-wijk"]
+        if followed:  # one decision across articles: its newest status shows on the others' pages
+            lines.append("besluit: sluiting")
     return "---\n" + "\n".join(lines) + "\n---\n\n" + text + "\n"
 
 
 names = st.sampled_from(["a", "b", "c", "d", "memo"])
 new_article = st.builds(article, st.sampled_from(["Nieuw bericht", "Raad praat mee", "Wijk krijgt park"]),
                         st.integers(1, 28), st.sampled_from(WIJKEN), st.sampled_from(TEXTS),
-                        st.sampled_from([None, "voorgenomen", "uitgevoerd"]))
+                        st.sampled_from([None, "voorgenomen", "uitgevoerd"]), st.booleans())
 steps = st.lists(st.one_of(
     st.tuples(st.just("write"), names, new_article),
     st.tuples(st.just("delete"), names, st.none()),
@@ -67,7 +72,8 @@ def apply(content: Path, theme: Path, step) -> None:
 def test_incremental_build_equals_full_build(first, changes):
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        content = write_content(folder, {f"2021/{n}.md": text for n, text in zip("abcd", first)})
+        content = write_content(folder, {f"2021/{n}.md": text for n, text in zip("abcd", first)},
+                                besluiten=BESLUITEN)
         theme = folder / "thema"
         theme.mkdir()
         assert build(folder, "site") in (0, 1)

@@ -14,7 +14,7 @@ from conftest import tree_bytes, write_content
 
 BASE = "https://nieuws.example.nl/"
 SUB = "https://gemeente.nl/nieuws/"
-NAMES = ("artikelen", "wijken", "wethouders", "dossiers")
+NAMES = ("artikelen", "besluiten", "wijken", "wethouders", "dossiers")
 
 
 def build(cli, *args):

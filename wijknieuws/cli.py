@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from . import __version__
+from .decisions import open_too_long
 from .errors import ContentErrors, UsageError
 from .output import waiting_notice
 from .workers import WorkerLost
@@ -58,8 +59,9 @@ def make_parser() -> argparse.ArgumentParser:
                         help="the address to listen on (default: 127.0.0.1, only this computer)")
     server.add_argument("--port", type=int, default=8000, help="the port to listen on (default: 8000)")
     _build_options(server)
-    _content_option(commands.add_parser("check", help="validate all content and write nothing",
-                                        description="Validate all content (drafts too) and write nothing."))
+    _content_option(commands.add_parser("check", help="validate all content and write nothing", description=(
+        "Validate all content (drafts too) and write nothing. Also reminds of open decisions without news "
+        "for more than reminder_months (site.yml, default 6) months; a reminder is not an error.")))
     new = commands.add_parser("new", help="start a new article", description=(
         "Write <content>/<year>/<slug>.md with its front matter filled in and print its path."))
     new.add_argument("title", help="the title of the article")
@@ -156,6 +158,8 @@ def cmd_check(args) -> int:
         print(f"{len(exc.errors)} error(s).", file=sys.stderr)
         return EXIT_CONTENT
     _report(f"{w.path}:{w.line}: warning: {w.message}" for w in loading.problems.warnings)
+    model = loading.model
+    _report(open_too_long(model.decisions, model.config.reminder_months, args.content, date.today()))
     print(f"{len(loading.model.articles)} articles, no errors.", file=sys.stderr)
     return EXIT_OK
 

@@ -19,15 +19,17 @@ from . import yamlsafe
 from .contentfiles import active_problem, active_suffix, device_name, device_problem, site_own, site_own_problem
 from .errors import ContentError, Problems, suggest
 from .markup import MarkdownRenderer, MarkupProblem
-from .registry import SLUG_RE, Dossier, Registries, Wethouder, Wijk
+from .registry import SLUG_RE, Besluit, Dossier, Registries, Wethouder, Wijk
 from .words import article_terms
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 TYPES = ("nieuws", "besluit", "memo", "raadsvragen", "raadsvoorstel")
 STATUSES = ("voorgenomen", "aangenomen", "verworpen", "uitgesteld", "ingetrokken", "uitgevoerd")
 OPEN_STATUSES = ("voorgenomen", "uitgesteld")
-KEYS = ("title", "date", "wijk", "wethouder", "type", "status", "dossier", "tags", "summary", "image",
+KEYS = ("title", "date", "wijk", "wethouder", "type", "status", "besluit", "dossier", "tags", "summary", "image",
         "image_alt", "image_caption", "slug", "related", "draft")
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _FRONT_MATTER = frontmatter.YAMLHandler()
 
@@ -47,6 +49,7 @@ class Article:
     wethouders: tuple[Wethouder, ...]
     type: str
     status: str | None
+    besluit: Besluit | None  # the decision in besluiten.yml whose status this article reports
     dossier: Dossier | None
     tags: tuple[Tag, ...]
     summary: str
@@ -106,7 +109,12 @@ def _key(value):
         return tuple(_key(item) for item in value)
     if isinstance(value, Tag):
         return value.slug, value.name
-    return value.slug if isinstance(value, (Wijk, Wethouder, Dossier)) else value
+    return value.slug if isinstance(value, (Wijk, Wethouder, Dossier, Besluit)) else value
+
+
+def english_date(day: date) -> str:
+    """'24 May 2018': messages are in English, whatever the system's locale."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
 def tag_slug(name: str) -> str:
@@ -290,6 +298,14 @@ def _article_from(path, source, meta, fm_line, body_text, body_line, registries,
     wethouders = f.lookup("wethouder", registries.wethouders)
     kind = f.choice("type", TYPES, "nieuws")
     status = f.choice("status", STATUSES, None)
+    besluiten = f.lookup("besluit", registries.besluiten)
+    if len(besluiten) > 1:
+        f.error("besluit", "an article reports on one besluit; write an article for each")
+    elif besluiten and status is None and meta.get("status") in (None, ""):  # a wrong status is reported already
+        f.error("besluit", f"'besluit' needs a 'status': what is the status of '{besluiten[0].title}' "
+                           f"in this article? One of: {', '.join(STATUSES)}")
+    if moment is not None:
+        _check_terms(f, wethouders, moment.date())
     dossiers = f.lookup("dossier", registries.dossiers)
     if len(dossiers) > 1:
         f.error("dossier", "an article belongs to one dossier")
@@ -376,13 +392,28 @@ def _article_from(path, source, meta, fm_line, body_text, body_line, registries,
         return None
     return Article(
         slug=slug, title=title, date=moment, wijken=wijken, wethouders=wethouders, type=kind,
-        status=status, dossier=dossiers[0] if dossiers else None, tags=tuple(tags),
+        status=status, besluit=besluiten[0] if besluiten else None,
+        dossier=dossiers[0] if dossiers else None, tags=tuple(tags),
         summary=summary or body.summary, body_html=body.html, image=image,
         image_alt=image_alt, image_caption=image_caption, related=tuple(related),
         draft=draft, source=source, files=tuple(files), file_lines=tuple(file_lines),
         article_links=tuple(article_links),
         key_lines=tuple((key, fm_line + line) for key, line in meta.key_lines.items()),
     )
+
+
+def _check_terms(f: _Fields, wethouders: tuple[Wethouder, ...], day: date) -> None:
+    """A wethouder named outside their term is a wrong date or a wrong name, caught before it is published."""
+    for w in wethouders:
+        if w.in_office(day):
+            continue
+        if w.van and w.tot:
+            term = f"was wethouder from {english_date(w.van)} to {english_date(w.tot)}"
+        elif w.van:
+            term = f"is wethouder from {english_date(w.van)}"
+        else:
+            term = f"was wethouder until {english_date(w.tot)}"
+        f.error("wethouder", f"{w.name} {term}; this article is dated {english_date(day)}")
 
 
 def _content_file(f: _Fields, key: str, value: str, exists) -> str | None:

@@ -1,4 +1,5 @@
-"""Atom 1.0 feeds (RFC 4287): the whole site, and per wijk, wethouder and dossier.
+"""Atom 1.0 feeds (RFC 4287): the whole site, per wijk, wethouder and dossier, and the changes of
+decisions (besluiten/feed.xml: an entry each time a decision's status changed).
 
 Every URL in a feed is absolute (a feed reader shows entries away from the site), and a feed
 is a pure function of the model: ids are the articles' URLs and `updated` is the newest entry's
@@ -14,6 +15,7 @@ from urllib.parse import quote, urljoin
 from xml.etree import ElementTree as ET
 
 from .content import Article
+from .decisions import Change, changes
 from .links import path_of
 from .markup import ROOT
 from .model import SiteModel
@@ -140,3 +142,63 @@ def site_feeds(model: SiteModel) -> list[Feed]:
             feeds.append(Feed(folder + "feed.xml", f"{site}: {label(entry)}", folder,
                               index.get(entry.slug, ())[:FEED_SIZE]))
     return feeds
+
+
+@dataclass(frozen=True)
+class DecisionFeed:
+    """besluiten/feed.xml by what it shows, like Feed."""
+
+    path: str
+    changes: tuple[Change, ...]  # the newest FEED_SIZE, newest first
+
+
+def decision_feed(model: SiteModel, path: str) -> DecisionFeed:
+    return DecisionFeed(path, tuple(changes(model.decisions)[:FEED_SIZE]))
+
+
+def _change_entry(feed: ET.Element, change: Change, model: SiteModel) -> None:
+    base = model.config.base_url
+    decision, step = change.decision, change.step
+    url, reported = base + path_of(decision), step.articles[0]
+    date = rfc3339(step.since)
+    if change.previous is None:
+        title, said = f"{decision.title}: {step.status}", f"Nieuw besluit, status {step.status}."
+    else:
+        title = f"{decision.title}: {change.previous} \u2192 {step.status}"
+        said = f"De status is veranderd van {change.previous} in {step.status}."
+    entry = _sub(feed, "entry")
+    # One entry per decision and status change: the same id in every build, a new one for the next change.
+    _sub(entry, "id", f"{url}#{step.since.date().isoformat()}-{step.status}")
+    _sub(entry, "title", title)
+    _sub(entry, "link", rel="alternate", type="text/html", href=url)
+    if path_of(reported) != path_of(decision):  # a decision of its own is its article
+        _sub(entry, "link", rel="related", type="text/html", href=base + path_of(reported))
+    _sub(entry, "published", date)
+    _sub(entry, "updated", date)
+    for name in [w.name for w in reported.wethouders] or [model.config.title]:
+        _sub(_sub(entry, "author"), "name", name)
+    for wijk in decision.wijken:
+        _sub(entry, "category", term=wijk.slug, label=wijk.name, scheme=base + "wijk/")
+    _sub(entry, "category", term=step.status, label=step.status, scheme=base + "besluiten/status/")
+    _sub(entry, "summary", f"{said} Gemeld in: {reported.title}.")
+    article = html.escape(base + path_of(reported), quote=True)
+    _sub(entry, "content", f"<p>{html.escape(said)}</p>\n<p>Gemeld in: <a href=\"{article}\">"
+                           f"{html.escape(reported.title)}</a>.</p>", type="html")
+
+
+def decisions_atom(model: SiteModel, feed: DecisionFeed) -> bytes:
+    """besluiten/feed.xml; `updated` is the newest change's date."""
+    base = model.config.base_url
+    root = ET.Element("feed", xmlns=ATOM)
+    root.set("xml:lang", model.config.language)
+    _sub(root, "id", base + "besluiten/")
+    _sub(root, "title", f"{model.config.title}: besluiten die veranderden")
+    _sub(root, "link", rel="self", type="application/atom+xml", href=base + feed.path)
+    _sub(root, "link", rel="alternate", type="text/html", href=base + "besluiten/")
+    _sub(root, "updated", rfc3339(feed.changes[0].step.since) if feed.changes else EMPTY_UPDATED)
+    _sub(_sub(root, "author"), "name", model.config.title)
+    _sub(root, "generator", "wijknieuws")
+    for change in feed.changes:
+        _change_entry(root, change, model)
+    ET.indent(root)
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8") + b"\n"

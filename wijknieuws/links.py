@@ -6,15 +6,20 @@ itself, so the site works at any sub-path of base_url and straight from the disk
 from __future__ import annotations
 
 from .content import Article, Tag
-from .registry import Dossier, Wethouder, Wijk
+from .decisions import Decision
+from .registry import Besluit, Dossier, Wethouder, Wijk
 
-_SECTIONS = {Article: "nieuws", Wijk: "wijk", Wethouder: "wethouder", Dossier: "dossier", Tag: "tag"}
+_SECTIONS = {Article: "nieuws", Wijk: "wijk", Wethouder: "wethouder", Dossier: "dossier", Tag: "tag",
+             Besluit: "besluit"}
 
 
 def path_of(target) -> str:
-    """Site-relative folder of a model object, or the string itself."""
+    """Site-relative folder of a model object, or the string itself. A decision of its own (an
+    article with a status and no besluit:) lives on its article's page."""
     if isinstance(target, str):
         return target
+    if isinstance(target, Decision):
+        return path_of(target.besluit or target.newest)
     return f"{_SECTIONS[type(target)]}/{target.slug}/"
 
 

@@ -10,7 +10,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from .content import OPEN_STATUSES, Article, Tag
+from .content import Article, Tag
+from .decisions import Decision, check_same_day, follow
 from .errors import Problems, suggest
 from .images import Picture, body_pictures, is_raster
 from .markup import ARTICLE_LINK, ROOT
@@ -49,6 +50,8 @@ class SiteModel:
     by_year: dict[int, tuple[Article, ...]]
     related: dict[str, tuple[Article, ...]]
     dossier_place: dict[str, DossierPlace]
+    decisions: tuple[Decision, ...]        # the most recently changed first (decisions.follow)
+    decision_of: dict[str, Decision]       # article slug -> the decision it reports on
     files: tuple[str, ...]                 # content files to copy as they are (SVG, attachments)
     shape: str                             # _shape(): the same pages and lists as a build with the same shape
     pictures: dict[str, Picture]           # content path -> what was made of each picture used
@@ -82,12 +85,8 @@ class SiteModel:
         return html
 
     @property
-    def decisions(self) -> tuple[Article, ...]:
-        return tuple(a for a in self.articles if a.status)
-
-    @property
-    def open_decisions(self) -> tuple[Article, ...]:
-        return tuple(a for a in self.articles if a.status in OPEN_STATUSES)
+    def open_decisions(self) -> tuple[Decision, ...]:
+        return tuple(d for d in self.decisions if d.is_open)
 
 
 def newest_first(articles) -> list[Article]:
@@ -149,7 +148,8 @@ def _shape(articles: tuple[Article, ...], registries: Registries, drafts: bool) 
     """What decides the pages and their lists, apart from what each article shows: while it is
     the same, a page changes only when an article on it does (pipeline.py), and related
     articles need no new ranking."""
-    entries = (registries.site, registries.wijken.entries, registries.wethouders.entries, registries.dossiers.entries)
+    entries = (registries.site, registries.wijken.entries, registries.wethouders.entries, registries.dossiers.entries,
+               registries.besluiten.entries)
     return hashlib.sha1(b"".join(a.shaping for a in articles) + repr((entries, drafts)).encode()).hexdigest()
 
 
@@ -220,6 +220,7 @@ def build_model(registries: Registries, loaded: list[Article], content: Path, *,
     pictures the articles use (images.prepare)."""
     _check_slugs(loaded, content, problems)
     _check_links(loaded, failed, content, drafts, problems)
+    check_same_day(loaded, content, problems)
     articles = tuple(newest_first(a for a in loaded if drafts or not a.draft))
     tags = _tag_names(articles)
     tag_by_slug = {t.slug: t for t in tags}
@@ -234,6 +235,7 @@ def build_model(registries: Registries, loaded: list[Article], content: Path, *,
                 if rel in used or rel == registries.site.image}
     # A photo is published only as its copies; its file itself never is.
     files = sorted(rel for rel in used if not is_raster(rel))
+    decisions = follow(articles)
     return SiteModel(
         config=registries.site,
         articles=articles,
@@ -251,6 +253,8 @@ def build_model(registries: Registries, loaded: list[Article], content: Path, *,
         related=_related(articles, by_slug, shape, {} if memo is None else memo),
         shape=shape,
         dossier_place=_dossier_places(by_dossier),
+        decisions=decisions,
+        decision_of={a.slug: d for d in decisions for a in d.articles},
         files=tuple(files),
         pictures=pictures,
     )

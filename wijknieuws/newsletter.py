@@ -22,6 +22,7 @@ import css_inline
 import jinja2
 
 from .content import AMSTERDAM, Article
+from .decisions import Decision, changed_between
 from .images import Picture
 from .errors import ContentErrors, Problems, UsageError, suggest
 from .links import path_of, root_of
@@ -86,6 +87,19 @@ class Item:
 
 
 @dataclass(frozen=True)
+class ChangeItem:
+    """A decision whose status changed in the edition's period: from `previous` to `status`."""
+
+    decision: Decision
+    url: str
+    previous: str
+    status: str
+    day: date
+    article: Article  # the article that reported the newest status
+    article_url: str
+
+
+@dataclass(frozen=True)
 class Group:
     wijk: Wijk
     items: tuple[Item, ...]
@@ -104,6 +118,7 @@ class Letter:
     heading: str
     preheader: str
     message_id: str
+    changes: tuple[ChangeItem, ...] = ()  # "Besluiten die veranderden"
 
 
 # --- selection ---------------------------------------------------------------------------------
@@ -146,6 +161,9 @@ def compose(model: SiteModel, edition: Edition, folder: str | None = None) -> Le
         home = edition.wijk or article.wijken[0]
         grouped[home.slug].append(_item(article, home, base, model.picture(article)))
     groups = tuple(Group(w, tuple(grouped[w.slug])) for w in model.wijken if w.slug in grouped)
+    changes = tuple(ChangeItem(c.decision, base + path_of(c.decision), c.previous, c.step.status,
+                               c.step.since.date(), c.step.articles[0], base + path_of(c.step.articles[0]))
+                    for c in changed_between(model.decisions, edition.since, edition.until, edition.wijk))
     folder = folder or edition.folder
     titles = " · ".join(a.title for a in articles)
     preheader = f"{_count(len(articles))}: {titles}" if articles else "Geen nieuwe berichten."
@@ -155,7 +173,7 @@ def compose(model: SiteModel, edition: Edition, folder: str | None = None) -> Le
         edition=edition, groups=groups, count=len(articles), folder=folder, web_url=base + folder,
         subject=f"{model.config.title}: {edition.topic}", heading=edition.topic[:1].upper() + edition.topic[1:],
         preheader=preheader,
-        message_id=f"<nieuwsbrief-{edition.id}@{urlsplit(base).hostname or 'localhost'}>")
+        message_id=f"<nieuwsbrief-{edition.id}@{urlsplit(base).hostname or 'localhost'}>", changes=changes)
 
 
 def current_edition(model: SiteModel) -> Edition | None:
@@ -419,7 +437,7 @@ def export(model: SiteModel, env: jinja2.Environment, content: Path, since: str,
         raise ContentErrors(problems.errors)
     edition = Edition(first, last, home)
     letter = compose(model, edition)
-    if not letter.count:
+    if not letter.count and not letter.changes:
         where = f" in wijk {home.name}" if home else ""
         raise NothingToSend(f"no published articles{where} from {first} to {last}; nothing written")
     out = out if out is not None else Path("nieuwsbrief") / edition.id

@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 from itertools import groupby
 
 from .content import OPEN_STATUSES, STATUSES, TYPES, Article
-from .links import file_of, page_path
+from .decisions import Decision, Step
+from .links import file_of, page_path, path_of
 from .model import SiteModel
+from .registry import Besluit
 
 STATUS_MEANING = {
     "voorgenomen": "Het college is het van plan; er is nog niets besloten.",
@@ -24,6 +26,7 @@ STATUS_MEANING = {
 TYPE_LABEL = {"nieuws": "Nieuws", "besluit": "Besluit", "memo": "Memo", "raadsvragen": "Raadsvragen",
               "raadsvoorstel": "Raadsvoorstel"}
 HOME_DECISIONS = 5
+DECISIONS_FEED = "besluiten/feed.xml"
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,35 @@ class Entry:
     newest: Article | None = None
 
 
+@dataclass(frozen=True)
+class DecisionNote:
+    """What an article's page says of the decision it reports on: which one, and, when its
+    status has changed since this article, the status now and the newest article."""
+
+    besluit: Besluit
+    now: Step | None = None
+    newest: Article | None = None
+
+
+def decision_note(model: SiteModel, a: Article) -> DecisionNote | None:
+    """Made from the decision without this article itself, so that the page of an article just
+    edited (preview.py) is the one the build makes."""
+    decision = model.decision_of.get(a.slug)
+    if decision is None or decision.besluit is None:
+        return None
+    if not decision.moved_on(a):
+        return DecisionNote(decision.besluit)
+    return DecisionNote(decision.besluit, decision.steps[-1], decision.newest)
+
+
+def _decisions_by(decisions, keys) -> dict[str, tuple[Decision, ...]]:
+    index = defaultdict(list)
+    for decision in decisions:
+        for key in keys(decision):
+            index[key].append(decision)
+    return {key: tuple(items) for key, items in index.items()}
+
+
 def paginate(target, items, size: int, template: str, **context) -> list[Page]:
     """One page per `size` items; page 1 at the target's folder, then .../pagina/<n>/."""
     items = tuple(items)
@@ -82,7 +114,7 @@ def _entries(model: SiteModel, items, index: dict) -> list[Entry]:
 
 
 def home(model: SiteModel) -> list[Page]:
-    open_decisions = model.open_decisions
+    open_decisions = model.open_decisions  # by their current status: a decision that moved on is not open
     return [Page("index.html", "home.html", dict(
         section="home", title=model.config.title,
         latest=model.articles[:model.config.page_size],
@@ -95,7 +127,7 @@ def home(model: SiteModel) -> list[Page]:
 def article_page(model: SiteModel, a: Article) -> Page:
     return Page(file_of(page_path(a)), "article.html", dict(
         section="nieuws", title=a.title, article=a, picture=model.picture(a), related=model.related.get(a.slug, ()),
-        place=model.dossier_place.get(a.slug),
+        place=model.dossier_place.get(a.slug), decision=decision_note(model, a),
         breadcrumbs=[("Nieuws", "nieuws/")]))
 
 
@@ -112,10 +144,11 @@ def wijken(model: SiteModel) -> list[Page]:
     size = model.config.page_size
     pages = [Page("wijk/index.html", "wijken.html", dict(
         section="wijk", title="Wijken", entries=_entries(model, model.wijken, model.by_wijk)))]
+    open_by_wijk = _decisions_by(model.open_decisions, lambda d: [w.slug for w in d.wijken])
     for wijk in model.wijken:
         items = model.by_wijk.get(wijk.slug, ())
         dossiers = Counter(a.dossier for a in items if a.dossier)
-        open_decisions = tuple(a for a in items if a.status in OPEN_STATUSES)
+        open_decisions = open_by_wijk.get(wijk.slug, ())
         pages += paginate(wijk, items, size, "wijk.html", section="wijk", title=wijk.name, wijk=wijk,
                           open_decisions=open_decisions[:HOME_DECISIONS], open_count=len(open_decisions),
                           dossiers=[Entry(d, n) for d, n in sorted(dossiers.items(), key=lambda e: e[0].title)],
@@ -128,11 +161,12 @@ def wethouders(model: SiteModel) -> list[Page]:
     pages = [Page("wethouder/index.html", "wethouders.html", dict(
         section="wethouder", title="Wethouders",
         entries=_entries(model, model.wethouders, model.by_wethouder)))]
+    by_wethouder = _decisions_by(model.decisions, lambda d: [w.slug for w in d.wethouders])
     for wethouder in model.wethouders:
         items = model.by_wethouder.get(wethouder.slug, ())
         pages += paginate(wethouder, items, size, "wethouder.html", section="wethouder",
                           title=f"Wethouder {wethouder.name}", wethouder=wethouder,
-                          decisions=tuple(a for a in items if a.status)[:HOME_DECISIONS],
+                          decisions=by_wethouder.get(wethouder.slug, ())[:HOME_DECISIONS],
                           breadcrumbs=[("Wethouders", "wethouder/")], feed=f"wethouder/{wethouder.slug}/feed.xml")
     return pages
 
@@ -141,27 +175,31 @@ def dossiers(model: SiteModel) -> list[Page]:
     size = model.config.page_size
     pages = [Page("dossier/index.html", "dossiers.html", dict(
         section="dossier", title="Dossiers", entries=_entries(model, model.dossiers, model.by_dossier)))]
+    by_dossier = _decisions_by(model.decisions, lambda d: [d.dossier.slug] if d.dossier else [])
     for dossier in model.dossiers:
         timeline = model.by_dossier.get(dossier.slug, ())[::-1]
         pages += paginate(dossier, timeline, size, "dossier.html", section="dossier", title=dossier.title,
                           dossier=dossier, breadcrumbs=[("Dossiers", "dossier/")],
-                          status=next((a.status for a in reversed(timeline) if a.status), None),
+                          decisions=by_dossier.get(dossier.slug, ()),  # each with its current status
                           feed=f"dossier/{dossier.slug}/feed.xml")
     return pages
 
 
 def decisions(model: SiteModel) -> list[Page]:
-    """All decisions, and the same list per status and per wijk, as plain pages (no JavaScript)."""
+    """All decisions, each once by its current status, and the same list per status and per wijk,
+    as plain pages (no JavaScript); and a page per decision that articles follow (besluiten.yml)."""
     size, every = model.config.page_size, model.decisions
     by_status, by_wijk = defaultdict(list), defaultdict(list)
-    for article in every:
-        by_status[article.status].append(article)
-        for wijk in article.wijken:
-            by_wijk[wijk.slug].append(article)
+    for decision in every:
+        by_status[decision.status].append(decision)
+        for wijk in decision.wijken:
+            by_wijk[wijk.slug].append(decision)
     statuses = [(s, len(by_status[s])) for s in STATUSES]
     wijken = [(w, len(by_wijk[w.slug])) for w in model.wijken]
-    common = dict(section="besluiten", statuses=statuses, wijken=wijken, all_count=len(every))
-    pages = paginate("besluiten/", every, size, "besluiten.html", title="Besluiten", **common)
+    common = dict(section="besluiten", statuses=statuses, wijken=wijken, all_count=len(every),
+                  decisions_feed=DECISIONS_FEED)
+    # `feed` is what a page announces as its own feed: all decisions' changes, on the page of all decisions
+    pages = paginate("besluiten/", every, size, "besluiten.html", title="Besluiten", feed=DECISIONS_FEED, **common)
     for status, _ in statuses:
         pages += paginate(f"besluiten/status/{status}/", by_status[status], size,
                           "besluiten.html", title=f"Besluiten: {status}", current_status=status,
@@ -170,6 +208,11 @@ def decisions(model: SiteModel) -> list[Page]:
         pages += paginate(f"besluiten/wijk/{wijk.slug}/", by_wijk[wijk.slug], size,
                           "besluiten.html", title=f"Besluiten in {wijk.name}", current_wijk=wijk,
                           breadcrumbs=[("Besluiten", "besluiten/")], **common)
+    for decision in every:
+        if decision.besluit is not None:
+            pages.append(Page(file_of(path_of(decision)), "besluit.html", dict(
+                section="besluiten", title=decision.title, decision=decision,
+                breadcrumbs=[("Besluiten", "besluiten/")], decisions_feed=DECISIONS_FEED)))
     return pages
 
 
@@ -212,4 +255,5 @@ def site_pages(model: SiteModel) -> list[Page]:
     return [page for section in SECTIONS for page in section(model)]
 
 
-__all__ = ["Page", "Pagination", "Entry", "site_pages", "STATUS_MEANING", "TYPE_LABEL", "TYPES"]
+__all__ = ["Page", "Pagination", "Entry", "DecisionNote", "site_pages", "STATUS_MEANING", "TYPE_LABEL", "TYPES",
+           "DECISIONS_FEED"]

@@ -20,16 +20,16 @@ from .brand import site_files as brand_files
 from .cache import BuildCache
 from .content import Loaded
 from .errors import ContentErrors, Problems
-from .feeds import atom, site_feeds
+from .feeds import atom, decision_feed, decisions_atom, site_feeds
 from .fingerprint import Dependencies, Fingerprints
 from .images import MediaStore, icon_files, prepare, uses_of
 from .loader import OUTSIDE, articles_of, load_articles, scan
 from .model import SiteModel, build_model
 from .newsletter import Recorded, recorded_editions
 from .newsletter import site_files as newsletter_files
-from .opendata import ARTICLES, articles_file, data_files
+from .opendata import ARTICLES, DECISIONS, articles_file, data_files, decisions_file
 from .output import SiteWriter, check_out_folder, inode, one_at_a_time
-from .pages import Page, site_pages
+from .pages import DECISIONS_FEED, Page, site_pages
 from .registry import Registries, load_registries
 from .render import Renderer, theme_dirs
 from .search import SearchIndex
@@ -123,7 +123,7 @@ def load(options: Options, cache: BuildCache | None = None, files: dict | None =
     registries = _registries(options, problems)
     # A parsed article embeds its registry entries, and its errors name paths from here.
     namespace = repr((os.getcwd(), registries.wijken.entries, registries.wethouders.entries,
-                      registries.dossiers.entries))
+                      registries.dossiers.entries, registries.besluiten.entries))
     files = scan(options.content) if files is None else files
     loaded = load_articles(options.content, files, registries, problems,
                            cache.articles_for(namespace), options.jobs)
@@ -280,10 +280,15 @@ def _stale_pages(pages: list[Page], renderer: Renderer, writer: SiteWriter, fing
 def _write_known(model: SiteModel, pages: list[Page], extra: list[str], writer: SiteWriter,
                  fingerprints: Fingerprints, records: dict) -> None:
     """Files known by what they are made from, like pages, and made again only when that
-    changed: feeds by the articles they show, open data by all articles, the sitemap by the
+    changed: feeds by the articles they show, open data by all articles and decisions, the sitemap by the
     site's shape (its pages and their dates) and the newsletter pages (extra)."""
     made = [(feed.path, {"feed": feed}, partial(atom, model, feed)) for feed in site_feeds(model)]
+    changes = decision_feed(model, DECISIONS_FEED)
+    made.append((changes.path, {"feed": changes}, partial(decisions_atom, model, changes)))
     made.append((ARTICLES, {"articles": model.articles}, partial(articles_file, model, records)))
+    # Decisions are made from the articles alone (their besluit entries in them): hashed as those,
+    # already known from artikelen.json, not walked again decision by decision.
+    made.append((DECISIONS, {"articles": model.articles}, partial(decisions_file, model)))
     if fits_one_file(pages, extra):
         made.append(("sitemap.xml", {"shape": model.shape, "extra": tuple(extra)},
                      partial(sitemap, model, pages, extra)))

@@ -1,9 +1,10 @@
-"""The site settings and the three registries (wijken, wethouders, dossiers) an article refers to."""
+"""The site settings and the registries (wijken, wethouders, dossiers, besluiten) an article refers to."""
 from __future__ import annotations
 
 import posixpath
 import re
 from dataclasses import dataclass, field, fields
+from datetime import date
 from pathlib import Path
 from typing import Generic, TypeVar
 from urllib.parse import urlsplit
@@ -29,7 +30,12 @@ class Wethouder:
     name: str
     party: str = ""
     portfolio: str = ""
-    period: str = ""
+    period: str = ""                # free text, e.g. "2018-2022"
+    van: date | None = None         # the term, both days included: an article dated outside it is an error
+    tot: date | None = None
+
+    def in_office(self, day: date) -> bool:
+        return (self.van is None or self.van <= day) and (self.tot is None or day <= self.tot)
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,21 @@ class Dossier:
     slug: str
     title: str
     description: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.title
+
+
+@dataclass(frozen=True)
+class Besluit:
+    """A decision that articles follow over time (besluiten.yml); its status comes from them."""
+
+    slug: str
+    title: str
+    bron: str = ""                   # the official document on the council information system
+    dossier: Dossier | None = None
+    wijken: tuple[Wijk, ...] = ()
 
     @property
     def name(self) -> str:
@@ -57,6 +78,7 @@ class SiteConfig:
     image_alt: str = ""
     image_line: int = field(default=1, repr=False, compare=False)  # where to report a bad picture
     theme: Theme = Theme()  # logo, colours, NL Design System tokens, dark mode (brand.py)
+    reminder_months: int = 6        # `check` names open decisions without news for this long; 0: never
 
     @property
     def base_path(self) -> str:
@@ -102,6 +124,7 @@ class Registries:
     wijken: Registry[Wijk]
     wethouders: Registry[Wethouder]
     dossiers: Registry[Dossier]
+    besluiten: Registry[Besluit]
 
 
 def read_yaml(path: Path, problems: Problems, *, required: bool = True, empty=None):
@@ -154,7 +177,7 @@ def _load_site(content: Path, problems: Problems) -> SiteConfig:
     if not isinstance(data, dict):
         problems.error(path, 1, "site.yml must be a mapping of settings (title: ..., base_url: ...)")
         return fallback
-    known = {"title", "base_url", "language", "tagline", "page_size", "newsletter", "image", "image_alt", "theme"}
+    known = {"title", "base_url", "language", "tagline", "page_size", "newsletter", "image", "image_alt", "theme", "reminder_months"}
     for key in data:
         if key not in known:
             problems.error(path, data.line_of(key) + 1, f"unknown setting '{key}'{suggest(key, known)}")
@@ -188,6 +211,13 @@ def _load_site(content: Path, problems: Problems) -> SiteConfig:
             problems.error(path, data.line_of("page_size") + 1, "page_size must be a whole number of at least 1")
         else:
             values["page_size"] = size
+    if "reminder_months" in data:
+        months = data["reminder_months"]
+        if isinstance(months, bool) or not isinstance(months, int) or months < 0:
+            problems.error(path, data.line_of("reminder_months") + 1,
+                           "reminder_months must be a whole number of months (0: no reminders)")
+        else:
+            values["reminder_months"] = months
     letter = data.get("newsletter") or {}
     if not isinstance(letter, dict):
         problems.error(path, data.line_of("newsletter") + 1, "newsletter must be a mapping (from:, footer:, unsubscribe:)")
@@ -204,15 +234,19 @@ def _load_site(content: Path, problems: Problems) -> SiteConfig:
 
 
 def _load_entries(content: Path, filename: str, cls, kind: str, required: tuple[str, ...],
-                  problems: Problems) -> Registry:
+                  problems: Problems, *, keys: tuple[str, ...] = (), extra=None, optional: bool = False) -> Registry:
+    """The entries of a registry file. Text fields are read here; `keys` are the other keys an
+    entry may have, which extra(item, line_of, report) turns into fields (None when one is wrong,
+    after reporting it at its line)."""
     path = content / filename
-    data = read_yaml(path, problems)
+    data = read_yaml(path, problems, required=not optional)
     if data is None:
         return Registry(kind, ())
     if not isinstance(data, list):
         problems.error(path, 1, f"{filename} must be a list of entries, each starting with '- '")
         return Registry(kind, ())
-    allowed = [f.name for f in fields(cls)]
+    texts = [f.name for f in fields(cls) if f.type == "str"]
+    allowed = texts + list(keys)
     entries, seen_slug, seen_name = [], {}, {}
     for item, item_line in zip(data, data.item_lines):
         if not isinstance(item, dict):
@@ -229,9 +263,14 @@ def _load_entries(content: Path, filename: str, cls, kind: str, required: tuple[
             if not _text(item.get(key)):
                 problems.error(path, line, f"{kind} entry needs a non-empty '{key}'")
                 ok = False
+        more = {}
+        if extra is not None:
+            more = extra(item, lambda key: item.line_of(key) + 1,
+                         lambda key, message: problems.error(path, item.line_of(key) + 1, message))
+            ok = ok and more is not None
         if not ok:
             continue
-        values = {k: _text(item[k]) or "" for k in allowed if k in item}
+        values = {k: _text(item[k]) or "" for k in texts if k in item}
         slug, name = values["slug"], values.get("name", values.get("title"))
         if not SLUG_RE.match(slug):
             problems.error(path, item.line_of("slug") + 1,
@@ -249,14 +288,83 @@ def _load_entries(content: Path, filename: str, cls, kind: str, required: tuple[
             continue
         seen_slug[slug] = item.line_of("slug") + 1
         seen_name[name.lower()] = line
-        entries.append(cls(**values))
+        entries.append(cls(**values, **more))
     return Registry(kind, tuple(entries))
 
 
+_DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _day(value) -> date | None:
+    text = _text(value)
+    if not text or not _DAY_RE.match(text):
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _term(item, line_of, report) -> dict | None:
+    """A wethouder's `van:` and `tot:`, the days the term starts and ends."""
+    term, ok = {}, True
+    for key in ("van", "tot"):
+        if item.get(key) is None:
+            continue
+        term[key] = _day(item[key])
+        if term[key] is None:
+            report(key, f"'{key}' must be a date YYYY-MM-DD, e.g. 2018-05-24, not '{item[key]}'")
+            ok = False
+    if ok and term.get("van") and term.get("tot") and term["van"] > term["tot"]:
+        report("tot", f"the term ends ({term['tot']}) before it starts ({term['van']})")
+        ok = False
+    return term if ok else None
+
+
+def _besluit_refs(wijken: Registry, dossiers: Registry):
+    """A decision's `wijk` (a name or a list) and `dossier`, looked up like an article's, and its
+    `bron`, the web address of the official document."""
+    def refs(item, line_of, report) -> dict | None:
+        found, ok = {}, True
+        names = item.get("wijk")
+        names = [] if names is None else names if isinstance(names, list) else [names]
+        found["wijken"] = []
+        for name in names:
+            wijk = wijken.lookup(name) if _text(name) else None
+            if wijk is None:
+                report("wijk", wijken.unknown(name) if _text(name) else "'wijk' must be a name or a list of names")
+                ok = False
+            elif wijk not in found["wijken"]:
+                found["wijken"].append(wijk)
+        found["wijken"] = tuple(found["wijken"])
+        if item.get("dossier") is not None:
+            found["dossier"] = dossiers.lookup(item["dossier"]) if _text(item["dossier"]) else None
+            if found["dossier"] is None:
+                report("dossier", dossiers.unknown(item["dossier"]) if _text(item["dossier"])
+                       else "'dossier' must be the slug or title of one dossier")
+                ok = False
+        if item.get("bron") is not None:
+            bron = _text(item["bron"]) or ""
+            parts = urlsplit(bron)
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                report("bron", f"bron must be the web address of the official document, "
+                               f"such as https://raad.example.nl/besluit/123, not '{item['bron']}'")
+                ok = False
+        return found if ok else None
+
+    return refs
+
+
 def load_registries(content: Path, problems: Problems) -> Registries:
+    wijken = _load_entries(content, "wijken.yml", Wijk, "wijk", ("name", "slug"), problems)
+    dossiers = _load_entries(content, "dossiers.yml", Dossier, "dossier", ("slug", "title"), problems)
     return Registries(
         site=_load_site(content, problems),
-        wijken=_load_entries(content, "wijken.yml", Wijk, "wijk", ("name", "slug"), problems),
-        wethouders=_load_entries(content, "wethouders.yml", Wethouder, "wethouder", ("name", "slug"), problems),
-        dossiers=_load_entries(content, "dossiers.yml", Dossier, "dossier", ("slug", "title"), problems),
+        wijken=wijken,
+        wethouders=_load_entries(content, "wethouders.yml", Wethouder, "wethouder", ("name", "slug"), problems,
+                                 keys=("van", "tot"), extra=_term),
+        dossiers=dossiers,
+        # optional: a site that follows no decision over time has none
+        besluiten=_load_entries(content, "besluiten.yml", Besluit, "besluit", ("slug", "title"), problems,
+                                keys=("wijk", "dossier"), extra=_besluit_refs(wijken, dossiers), optional=True),
     )

@@ -21,7 +21,7 @@ MAX_URLS = 50_000                  # per sitemap file, by the protocol (sitemaps
 
 def _lastmod(page: Page, model: SiteModel) -> str | None:
     """The date of the newest article a page shows: it changes when the page's news does."""
-    article = page.context.get("article")
+    article = page.context.get("article") or page.context.get("decision")  # a decision's page: its newest news
     shown = [article] if article else list(page.context.get("items", ())) or list(page.context.get("latest", ()))
     moments = [a.date for a in shown if a is not None]
     if not moments and model.articles:
