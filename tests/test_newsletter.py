@@ -232,11 +232,16 @@ def test_record_is_appended_once_and_keeps_comments(cli, three, tmp_path):
     assert export(cli, "--since", "2021-01-01", "--until", "2021-12-31", "--no-record").code == 0
     assert record.read_text(encoding="utf-8") == (
         "# verstuurd\n"
-        "- since: 2021-08-01\n  until: 2021-08-31\n"
-        "- since: 2021-01-01\n  until: 2021-12-31\n  wijk: rokkeveen\n")
-    # The same edition id with another start replaces the start: one id is one folder on the site.
-    assert export(cli, "--since", "2021-08-15", "--until", "2021-08-31").code == 0
-    assert record.read_text(encoding="utf-8").splitlines()[1] == "- since: 2021-08-15"
+        "- since: 2021-08-01\n  until: 2021-08-31\n  articles:\n    - vlieger\n    - drie\n"
+        "- since: 2021-01-01\n  until: 2021-12-31\n  wijk: rokkeveen\n  articles:\n"
+        "    - vlieger\n    - drie\n    - memo\n")
+    # The same edition id with another start replaces the entry: one id is one folder on the site.
+    assert export(cli, "--since", "2021-08-22", "--until", "2021-08-31").code == 0
+    assert record.read_text(encoding="utf-8") == (
+        "# verstuurd\n"
+        "- since: 2021-08-22\n  until: 2021-08-31\n  articles:\n    - vlieger\n"
+        "- since: 2021-01-01\n  until: 2021-12-31\n  wijk: rokkeveen\n  articles:\n"
+        "    - vlieger\n    - drie\n    - memo\n")
     assert cli("check").code == 0
 
 

@@ -21,6 +21,7 @@ from .content import Loaded
 from .errors import ContentErrors, Problems
 from .feeds import atom, site_feeds
 from .fingerprint import Dependencies, Fingerprints
+from .hosting import hosting_files
 from .images import MediaStore, brand_files, prepare, uses_of
 from .loader import articles_of, load_articles, scan
 from .model import SiteModel, build_model
@@ -135,7 +136,7 @@ def load(options: Options, cache: BuildCache | None = None, files: dict | None =
     model = build_model(registries, articles, options.content, drafts=options.drafts,
                         problems=problems, memo=cache.content.model, pictures=pictures,
                         failed=frozenset(source for source, item in loaded.items() if item.article is None))
-    editions = recorded_editions(options.content, registries.wijken, registries.site, problems)
+    editions = recorded_editions(options.content, registries.wijken, registries.site, problems, model)
     if problems:
         raise ContentErrors(problems.errors)
     return Loading(model, problems, loaded, registries, editions)
@@ -215,6 +216,7 @@ def _extra_files(model: SiteModel, loading: Loading, renderer: Renderer,
     terms = {item.article.source: item.terms for item in loading.loaded.values() if item.article}
     yield from data_files(model)
     yield "robots.txt", robots(model)
+    yield from hosting_files(model.config)
     yield from newsletter
     yield from search.files(model, terms)
     for folder in reversed(renderer.dirs):  # theme static files; an override wins file by file

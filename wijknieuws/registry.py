@@ -43,6 +43,22 @@ class Dossier:
 
 
 @dataclass(frozen=True)
+class Signup:
+    """Where a reader signs up for the newsletter (site.yml `newsletter.signup`): a form that
+    posts to the mailing tool's address, or, without `email_field`, a link to its own page."""
+
+    url: str                                  # https: the form's action, or the page to link to
+    email_field: str = ""                     # the tool's name for the e-mail field; "" for a link
+    hidden: tuple[tuple[str, str], ...] = ()  # fields the tool needs besides the address
+
+    @property
+    def origin(self) -> str:
+        """scheme://host[:port]: what the Content-Security-Policy lets the form post to."""
+        parts = urlsplit(self.url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     title: str
     base_url: str
@@ -52,6 +68,7 @@ class SiteConfig:
     newsletter_from: str = ""
     newsletter_footer: str = ""
     newsletter_unsubscribe: str = "{{unsubscribe_url}}"
+    signup: Signup | None = None
     image: str = ""             # the site's own picture for sharing, relative to the content folder
     image_alt: str = ""
     image_line: int = field(default=1, repr=False, compare=False)  # where to report a bad picture
@@ -188,16 +205,87 @@ def _load_site(content: Path, problems: Problems) -> SiteConfig:
             values["page_size"] = size
     letter = data.get("newsletter") or {}
     if not isinstance(letter, dict):
-        problems.error(path, data.line_of("newsletter") + 1, "newsletter must be a mapping (from:, footer:, unsubscribe:)")
+        problems.error(path, data.line_of("newsletter") + 1,
+                       "newsletter must be a mapping (from:, footer:, unsubscribe:, signup:)")
         letter = {}
     for key in letter:
-        if key not in ("from", "footer", "unsubscribe"):
+        if key not in NEWSLETTER_KEYS:
             problems.error(path, letter.line_of(key) + 1,
-                           f"unknown newsletter setting '{key}'{suggest(key, ['from', 'footer', 'unsubscribe'])}")
+                           f"unknown newsletter setting '{key}'{suggest(key, NEWSLETTER_KEYS)}")
     for key in ("from", "footer", "unsubscribe"):
         if key in letter:
             values[f"newsletter_{key}"] = _text(letter[key]) or ""
+    if letter.get("signup") not in (None, ""):
+        values["signup"] = _signup(letter["signup"], letter.line_of("signup") + 1, path, problems)
     return SiteConfig(**values)
+
+
+NEWSLETTER_KEYS = ("from", "footer", "unsubscribe", "signup")
+SIGNUP_KEYS = ("action", "email_field", "hidden")
+# What HTML allows in a name is nearly anything; what mailing tools use is this (EMAIL,
+# MERGE1, group[123][4], b_abc_def), and a space or a quote here is a typo.
+_FIELD_NAME = re.compile(r"^[A-Za-z0-9_.:\[\]-]+$")
+
+
+def _https_problem(value, what: str) -> str | None:
+    """Why value is not an https address with a host, or None. Never http: the form sends the
+    reader's e-mail address, which must not cross the network unencrypted."""
+    text = _text(value)
+    parts = urlsplit(text or "")
+    if text and parts.scheme == "https" and parts.hostname and not any(c.isspace() for c in text):
+        return None
+    shown = f"'{text}'" if text else "nothing"
+    return f"{what} must be an https:// address (such as https://lijst.example.nl/aanmelden), not {shown}"
+
+
+def _field_problem(name: str, what: str) -> str | None:
+    if _FIELD_NAME.match(name):
+        return None
+    return f"{what} '{name}' is not a form field name: use letters, digits and - _ . : [ ] only"
+
+
+def _signup(value, line: int, path: Path, problems: Problems) -> Signup | None:
+    """newsletter.signup: an https address alone (a link to the tool's page), or a mapping for a
+    form that posts to the tool; None after reporting what is wrong, so nothing half-made shows."""
+    if not isinstance(value, dict):
+        what = "newsletter signup (the mailing tool's sign-up page, or a mapping with action: and email_field:)"
+        if problem := _https_problem(value, what):
+            problems.error(path, line, problem)
+            return None
+        return Signup(_text(value))
+    before = len(problems.errors)
+    for key in value:
+        if key not in SIGNUP_KEYS:
+            problems.error(path, value.line_of(key) + 1, f"unknown signup setting '{key}'{suggest(key, SIGNUP_KEYS)}")
+    if "action" not in value:
+        problems.error(path, line, "newsletter signup needs 'action': the https:// address its form posts to")
+    elif problem := _https_problem(value["action"], "signup action"):
+        problems.error(path, value.line_of("action") + 1, problem)
+    field_name = _text(value.get("email_field")) or ""
+    if not field_name:
+        problems.error(path, value.line_of("email_field") + 1 if "email_field" in value else line,
+                       "newsletter signup needs 'email_field': the name of the e-mail field in the mailing "
+                       "tool's form (Mailchimp: EMAIL, listmonk: email)")
+    elif problem := _field_problem(field_name, "email_field"):
+        problems.error(path, value.line_of("email_field") + 1, problem)
+    hidden = value.get("hidden") or {}
+    extra = []
+    if not isinstance(hidden, dict):
+        problems.error(path, value.line_of("hidden") + 1,
+                       "signup 'hidden' must be a mapping of field names to values, such as {tags: \"123\"}")
+        hidden = {}
+    for name, item in hidden.items():
+        where = hidden.line_of(name) + 1
+        if problem := _field_problem(name, "hidden field"):
+            problems.error(path, where, problem)
+        elif isinstance(item, (list, dict)):
+            problems.error(path, where, f"hidden field '{name}' must have one value (a text or a number)")
+        else:
+            text = "" if item is None else str(item).lower() if isinstance(item, bool) else str(item)
+            extra.append((name, text))
+    if len(problems.errors) > before:
+        return None
+    return Signup(_text(value["action"]), field_name, tuple(extra))
 
 
 def _load_entries(content: Path, filename: str, cls, kind: str, required: tuple[str, ...],
