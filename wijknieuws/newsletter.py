@@ -355,6 +355,9 @@ class Printer:
     def email_files(self, letter: Letter) -> dict[str, bytes]:
         # the inliner drops the final newline, which the .eml part would add back: keep both the same
         html = _INLINER.inline(self._render(self.env, "newsletter/email.html", letter=letter)).rstrip("\n") + "\n"
+        # Outlook's and Yahoo's apps drop <body> (caniemail.com): the e-mail sets nothing on it, and
+        # leaves out the tag the inliner writes (HTML allows that; text in it is always escaped).
+        html = html.replace("<body>", "", 1).replace("</body>", "", 1)
         text = self._render(self.text_env, "newsletter/email.txt", letter=letter)
         return {"nieuwsbrief.html": html.encode("utf-8"), "nieuwsbrief.txt": text.encode("utf-8"),
                 "nieuwsbrief.eml": self._message(letter, text, html)}
