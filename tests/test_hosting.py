@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import http.server
 import re
+import shutil
 import socket
 import subprocess
 import threading
@@ -125,6 +126,9 @@ def test_the_files_change_with_site_yml_in_an_incremental_build(cli, tmp_path):
 
 # ---------------------------------------------------------------- a real nginx (Debian's package)
 
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"  # sbin: not on every user's PATH
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -161,9 +165,9 @@ http {{
     }}
 }}
 """, encoding="utf-8")
-        checked = subprocess.run(["nginx", "-t", "-p", str(tmp_path), "-c", str(conf)], capture_output=True, text=True)
+        checked = subprocess.run([NGINX, "-t", "-p", str(tmp_path), "-c", str(conf)], capture_output=True, text=True)
         assert checked.returncode == 0, checked.stderr
-        process = subprocess.Popen(["nginx", "-p", str(tmp_path), "-c", str(conf)], stderr=subprocess.PIPE)
+        process = subprocess.Popen([NGINX, "-p", str(tmp_path), "-c", str(conf)], stderr=subprocess.PIPE)
         started.append(process)
         for _ in range(100):  # up to 5 s
             with socket.socket() as s:
