@@ -92,6 +92,19 @@ def test_without_signup_nothing_is_shown(cli, tmp_path):
         assert not forms(page(site, path.relative_to(site).as_posix())), path
 
 
+def test_a_reader_may_choose_a_wijk(cli, tmp_path):
+    site = build(cli, tmp_path, SITE_YML + FORM + "    wijk_field: WIJK\n")
+    for rel in ("nieuws/vlieger/index.html", "nieuwsbrief/index.html", "index.html"):
+        for form in forms(page(site, rel)):
+            (select,) = form.xpath(".//select")
+            assert select.get("name") == "WIJK"
+            assert text_of(form.xpath(f".//label[@for='{select.get('id')}']")[0]) == "Nieuws uit"
+            assert [(o.get("value"), text_of(o)) for o in select.xpath("option")] == [
+                ("", "alle wijken"), ("rokkeveen", "Rokkeveen"), ("oosterheem", "Oosterheem"),
+                ("de-leyens", "De Leyens")]
+            assert not select.xpath("option[@selected]")  # the whole city unless the reader chooses
+
+
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                  HealthCheck.too_slow])
 @given(value=st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=30).map(str.strip))
@@ -132,8 +145,11 @@ def test_hidden_values_reach_the_form_as_written(cli, tmp_path, value):
       "content/site.yml:13: hidden field 'a b' is not a form field name: use letters, digits and - _ . : [ ] only"]),
     ("  sign_up: https://lijst.example.nl/\n",
      ["content/site.yml:8: unknown newsletter setting 'sign_up' (did you mean 'signup'?)"]),
+    ("  signup:\n    action: https://lijst.example.nl/post\n    email_field: EMAIL\n    wijk_field: mijn wijk\n",
+     ["content/site.yml:11: wijk_field 'mijn wijk' is not a form field name: use letters, digits and - _ . : [ ] "
+      "only"]),
 ], ids=["http", "list", "no-scheme", "typos", "no-action-bad-field", "hidden-not-mapping", "hidden-values",
-        "unknown-newsletter-key"])
+        "unknown-newsletter-key", "wijk-field"])
 @pytest.mark.parametrize("command", ["check", "build"])
 def test_wrong_settings_are_errors_at_their_line(cli, tmp_path, signup, expected, command):
     write_content(tmp_path, site=SITE_YML + signup)
@@ -197,6 +213,7 @@ def signup_site(tmp_path_factory, certificate):
     action: {tool_url}subscribe/post?u=abc&id=def
     email_field: EMAIL
     hidden: {{tags: "123"}}
+    wijk_field: WIJK
 """)
     import os
 
@@ -220,14 +237,17 @@ def test_a_reader_signs_up_from_an_article(browser, signup_site, javascript):
     context.add_init_script(CSP_RECORDER)
     tab = context.new_page()
     try:
-        for article in ("nieuws/vlieger/", "nieuws/memo/"):
+        for article, wijk in (("nieuws/vlieger/", None), ("nieuws/memo/", "Oosterheem")):
             tab.goto(url + article)
             block = tab.locator("main .signup")
+            if wijk:
+                block.get_by_label("Nieuws uit").select_option(label=wijk)
             block.get_by_label("Uw e-mailadres").fill("lezer@example.nl")
             with tab.expect_navigation():
                 block.get_by_role("button", name="Aanmelden").click()
             assert tab.locator("h1").inner_text() == "Bedankt voor uw aanmelding"
-        assert received == [("/subscribe/post?u=abc&id=def", {"EMAIL": "lezer@example.nl", "tags": "123"})] * 2
+        assert received == [("/subscribe/post?u=abc&id=def", {"WIJK": wijk, "EMAIL": "lezer@example.nl", "tags": "123"})
+                            for wijk in ("", "oosterheem")]
     finally:
         context.close()
 

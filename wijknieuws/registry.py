@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Generic, TypeVar
 from urllib.parse import urlsplit
@@ -50,6 +50,8 @@ class Signup:
     url: str                                  # https: the form's action, or the page to link to
     email_field: str = ""                     # the tool's name for the e-mail field; "" for a link
     hidden: tuple[tuple[str, str], ...] = ()  # fields the tool needs besides the address
+    wijk_field: str = ""                      # a field for the reader's choice of wijk, if any
+    wijken: tuple[tuple[str, str], ...] = ()  # (slug, name) of each wijk to choose from
 
     @property
     def origin(self) -> str:
@@ -221,7 +223,7 @@ def _load_site(content: Path, problems: Problems) -> SiteConfig:
 
 
 NEWSLETTER_KEYS = ("from", "footer", "unsubscribe", "signup")
-SIGNUP_KEYS = ("action", "email_field", "hidden")
+SIGNUP_KEYS = ("action", "email_field", "hidden", "wijk_field")
 # What HTML allows in a name is nearly anything; what mailing tools use is this (EMAIL,
 # MERGE1, group[123][4], b_abc_def), and a space or a quote here is a typo.
 _FIELD_NAME = re.compile(r"^[A-Za-z0-9_.:\[\]-]+$")
@@ -283,9 +285,12 @@ def _signup(value, line: int, path: Path, problems: Problems) -> Signup | None:
         else:
             text = "" if item is None else str(item).lower() if isinstance(item, bool) else str(item)
             extra.append((name, text))
+    wijk_field = _text(value.get("wijk_field")) or ""
+    if wijk_field and (problem := _field_problem(wijk_field, "wijk_field")):
+        problems.error(path, value.line_of("wijk_field") + 1, problem)
     if len(problems.errors) > before:
         return None
-    return Signup(_text(value["action"]), field_name, tuple(extra))
+    return Signup(_text(value["action"]), field_name, tuple(extra), wijk_field)
 
 
 def _load_entries(content: Path, filename: str, cls, kind: str, required: tuple[str, ...],
@@ -339,9 +344,13 @@ def _load_entries(content: Path, filename: str, cls, kind: str, required: tuple[
 
 
 def load_registries(content: Path, problems: Problems) -> Registries:
+    site = _load_site(content, problems)
+    wijken = _load_entries(content, "wijken.yml", Wijk, "wijk", ("name", "slug"), problems)
+    if site.signup is not None and site.signup.wijk_field:  # the sign-up form offers the wijken
+        site = replace(site, signup=replace(site.signup, wijken=tuple((w.slug, w.name) for w in wijken)))
     return Registries(
-        site=_load_site(content, problems),
-        wijken=_load_entries(content, "wijken.yml", Wijk, "wijk", ("name", "slug"), problems),
+        site=site,
+        wijken=wijken,
         wethouders=_load_entries(content, "wethouders.yml", Wethouder, "wethouder", ("name", "slug"), problems),
         dossiers=_load_entries(content, "dossiers.yml", Dossier, "dossier", ("slug", "title"), problems),
     )
