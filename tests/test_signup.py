@@ -286,3 +286,27 @@ def test_the_policy_lets_the_form_post_nowhere_else(browser, signup_site):
         assert other_received == []
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_the_forms_pass_axe(browser, signup_site, width):
+    """axe-core at WCAG 2.1 A/AA on the pages with the form (with the choice of wijk), phone and desktop."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    from conftest import SCREENSHOTS
+    from test_browser import WCAG
+
+    url, _, _, _ = signup_site
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    tab = context.new_page()
+    try:
+        for path in ("nieuws/vlieger/", "nieuwsbrief/", ""):
+            tab.goto(url + path)
+            results = Axe().run(tab, options=WCAG)
+            assert results.violations_count == 0, results.generate_report()
+            assert tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        tab.goto(url + "nieuws/vlieger/")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        tab.locator("main .signup").screenshot(path=str(SCREENSHOTS / f"signup-{width}.png"))
+    finally:
+        context.close()
