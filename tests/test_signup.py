@@ -7,6 +7,7 @@ from __future__ import annotations
 import http.server
 import ssl
 import subprocess
+import tempfile
 import threading
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -15,7 +16,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import yaml
+
 from conftest import SITE_YML, page, text_of, write_content
+from test_fuzz_front_matter import assert_clean_answer, run_check
 from sitecheck import site_pages
 from test_hosting import CSP_RECORDER, serve_with_headers
 
@@ -157,6 +161,25 @@ def test_wrong_settings_are_errors_at_their_line(cli, tmp_path, signup, expected
     assert result.code == 1
     assert result.error_lines == expected
     assert not (tmp_path / "site").exists()
+
+
+_values = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=12)
+                       | st.sampled_from(["https://lijst.example.nl/a", "http://x", "EMAIL", "a b", "", "[x]"]),
+                       lambda inner: st.lists(inner, max_size=2) | st.dictionaries(st.text(max_size=6), inner,
+                                                                                   max_size=2), max_leaves=5)
+signups = _values | st.dictionaries(st.sampled_from(["action", "email_field", "hidden", "wijk_field", "emial"]),
+                                    _values, max_size=5)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(signup=signups)
+def test_any_signup_setting_ends_in_a_site_or_errors_with_lines(signup):
+    with tempfile.TemporaryDirectory() as tmp:
+        setting = yaml.safe_dump({"signup": signup}, allow_unicode=True)
+        write_content(Path(tmp), site=SITE_YML + "".join("  " + line for line in setting.splitlines(True)))
+        code, stderr = run_check(Path(tmp))
+        assert_clean_answer(code, stderr)
+        assert "unknown setting" not in stderr  # under newsletter:, where it belongs
 
 
 # ---------------------------------------------------------------- a reader signs up, in Chromium

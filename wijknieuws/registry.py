@@ -286,7 +286,7 @@ def _signup(value, line: int, path: Path, problems: Problems) -> Signup | None:
             text = "" if item is None else str(item).lower() if isinstance(item, bool) else str(item)
             extra.append((name, text))
     wijk_field = _text(value.get("wijk_field")) or ""
-    if wijk_field and (problem := _field_problem(wijk_field, "wijk_field")):
+    if value.get("wijk_field") not in (None, "") and (problem := _field_problem(wijk_field, "wijk_field")):
         problems.error(path, value.line_of("wijk_field") + 1, problem)
     if len(problems.errors) > before:
         return None
