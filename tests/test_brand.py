@@ -350,3 +350,11 @@ def test_a_refused_colour_keeps_the_published_site(cli, tmp_path):
     assert f"content/site.yml:{L + 3}: primary '#ffd700': white text on it has contrast 1.4:1" in result.err
     assert tree_bytes(tmp_path / "site") == before
 
+
+
+def test_every_custom_property_the_stylesheet_uses_is_defined():
+    """A rule that names a property nobody defines falls back to nothing (a merge renamed --navy)."""
+    css = (Path(__file__).resolve().parent.parent / "templates/static/style.css").read_text(encoding="utf-8")
+    defined = set(re.findall(r"(--[a-z0-9-]+)\s*:", css))
+    used = set(re.findall(r"var\((--[a-z0-9-]+)", css))
+    assert sorted(u for u in used - defined if not u.startswith("--utrecht-")) == []

@@ -355,7 +355,8 @@ def test_every_page_announces_the_site_feed_and_its_own(cli, content, tmp_path):
     site = tmp_path / "site"
     own = {"wijk/rokkeveen/index.html": "wijk/rokkeveen/feed.xml",
            "wethouder/ter-laak/index.html": "wethouder/ter-laak/feed.xml",
-           "dossier/huizen-van-de-wijk/index.html": "dossier/huizen-van-de-wijk/feed.xml"}
+           "dossier/huizen-van-de-wijk/index.html": "dossier/huizen-van-de-wijk/feed.xml",
+           "nieuwsbrief/index.html": "nieuwsbrief/feed.xml"}  # the newsletter editions (issue 17)
     for path in site_pages(site):
         rel = path.relative_to(site).as_posix()
         hrefs = page(site, rel).xpath("/html/head/link[@rel='alternate'][@type='application/atom+xml']/@href")

@@ -1,19 +1,15 @@
 """Safe by default (issue 7): hostile HTML comes out inert everywhere, paths stay inside the
-content folder, the hosting headers' Content-Security-Policy holds for the default theme, and
-random Markdown bodies and registries end in a build or PATH:LINE errors, never a traceback."""
+content folder, and random Markdown bodies and registries end in a build or PATH:LINE errors,
+never a traceback. The hosting headers are tested in test_hosting.py."""
 from __future__ import annotations
 
 import contextlib
 import email
-import functools
-import http.server
 import io
 import json
 import os
 import re
 import tempfile
-import threading
-from fnmatch import fnmatch
 from pathlib import Path
 
 import pytest
@@ -337,99 +333,6 @@ def test_linked_files_that_would_run_in_a_browser_or_replace_the_sites_own_are_r
         "content/2021/a.md:11", "content/images/kwaad.svg:3"], lines
     assert "a browser would run" in lines[0] and "a place the site writes itself" in lines[2]
     assert "is an article" in lines[4] and "could run a script" in lines[5]
-
-
-# ---------------------------------------------------------------- security headers for hosting
-
-
-def header_rules(text: str) -> list[tuple[str, dict[str, str]]]:
-    """The rules of a Netlify/Cloudflare `_headers` file: (path pattern, {name: value})."""
-    rules: list[tuple[str, dict[str, str]]] = []
-    for line in text.splitlines():
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        if not line[0].isspace():
-            rules.append((line.strip(), {}))
-        else:
-            name, _, value = line.strip().partition(":")
-            rules[-1][1][name.strip()] = value.strip()
-    return rules
-
-
-HEADERS = header_rules((REPO / "deploy/_headers").read_text(encoding="utf-8"))
-
-
-def headers_for(path: str) -> dict[str, str]:
-    """As Netlify does: every matching rule, a later (more specific) one winning per header."""
-    found: dict[str, str] = {}
-    for pattern, values in HEADERS:
-        if fnmatch(path, pattern):
-            found.update(values)
-    return found
-
-
-def test_hosting_headers_agree_and_forbid_what_they_should():
-    site = headers_for("/nieuws/x/index.html")
-    csp = dict(part.strip().split(" ", 1) for part in site["Content-Security-Policy"].split(";"))
-    assert csp["default-src"] == csp["script-src"] == csp["style-src"] == csp["img-src"] == "'self'"
-    assert csp["object-src"] == "'none'" and csp["frame-ancestors"] == "'none'" and csp["base-uri"] == "'self'"
-    assert site["X-Content-Type-Options"] == "nosniff" and "Referrer-Policy" in site and "Permissions-Policy" in site
-    assert "'unsafe-inline'" not in headers_for("/nieuwsbrief/2021-08-31/nieuwsbrief.html")["Content-Security-Policy"] \
-        .split("script-src")[1].split(";")[0]
-    nginx = (REPO / "deploy/nginx-security.conf").read_text(encoding="utf-8")
-    nginx_headers = re.findall(r'^\s*add_header ([\w-]+) "([^"]*)" always;', nginx, re.M)
-    site_part = dict(nginx_headers[:len(nginx_headers) // 2])  # before the e-mail's location
-    assert {k: v for k, v in site.items() if k != "Strict-Transport-Security"} == site_part
-    email_part = dict(nginx_headers[len(site_part):])  # nginx repeats every header in a location
-    assert email_part == {**site_part, "Content-Security-Policy": headers_for(
-        "/nieuwsbrief/2021-08-31/nieuwsbrief.html")["Content-Security-Policy"]}
-    assert not (REPO / "templates/static/_headers").exists()  # it would be published as /static/_headers
-
-
-class _HeadersHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the site under /nieuws/ with the headers deploy/_headers gives each path."""
-
-    def end_headers(self):
-        path = self.path.split("?")[0].removeprefix("/nieuws")
-        for name, value in headers_for(path).items():
-            self.send_header(name, value)
-        super().end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def strict_server(sample_site):
-    site, _ = sample_site
-    handler = functools.partial(_HeadersHandler, directory=str(site.parent))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/nieuws/"
-    server.shutdown()
-
-
-def test_default_theme_keeps_to_the_content_security_policy(browser, strict_server):
-    context = browser.new_context()
-    # Recorded by the browser itself, whatever the page does; an init script is not subject to the policy.
-    context.add_init_script("window.__csp = []; document.addEventListener('securitypolicyviolation',"
-                            " e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));")
-    page = context.new_page()
-    console = []
-    page.on("console", lambda message: console.append(message.text))
-    try:
-        for path in ("", "nieuws/de-vlieger-blijft-dicht/", "zoeken/"):
-            response = page.goto(strict_server + path)
-            assert "script-src 'self'" in response.headers["content-security-policy"]
-            if path == "zoeken/":
-                page.fill("#zoekterm", "bibliotheken")
-                page.press("#zoekterm", "Enter")
-                page.wait_for_selector("#zoek-resultaten li")
-                assert "resultaat" in page.text_content("#zoek-status")
-            assert page.evaluate("window.__csp") == [], path
-        assert not [m for m in console if "Content Security Policy" in m or "Refused to" in m], console
-    finally:
-        context.close()
 
 
 # ---------------------------------------------------------------- fuzzing: never a traceback

@@ -71,8 +71,12 @@ def make_parser() -> argparse.ArgumentParser:
     _content_option(new)
     letter = commands.add_parser("newsletter", help="export a newsletter edition", description=(
         "Write nieuwsbrief.html, nieuwsbrief.txt and nieuwsbrief.eml with the articles of a period "
-        "and record the edition in <content>/nieuwsbrieven.yml."))
-    letter.add_argument("--since", required=True, metavar="YYYY-MM-DD", help="first day of the period")
+        "and record the edition in <content>/nieuwsbrieven.yml. Run daily without --since: each "
+        "edition starts the day after the last one of its list, and takes the articles that were "
+        "published after their day's edition went out, so every article is sent once."))
+    letter.add_argument("--since", metavar="YYYY-MM-DD",
+                        help="first day of the period (default: the day after the newest recorded edition "
+                             "of the same list)")
     letter.add_argument("--until", metavar="YYYY-MM-DD", help="last day of the period (default: today)")
     letter.add_argument("--wijk", metavar="NAME", help="only this wijk's news, by name or slug")
     _content_option(letter)
@@ -80,6 +84,8 @@ def make_parser() -> argparse.ArgumentParser:
                         help="the folder to write to (default: nieuwsbrief/<id>/)")
     letter.add_argument("--no-record", action="store_true",
                         help="do not add the edition to nieuwsbrieven.yml")
+    letter.add_argument("--dry-run", action="store_true",
+                        help="only list the articles the edition would hold; write and record nothing")
     return parser
 
 
@@ -173,7 +179,7 @@ def cmd_new(args) -> int:
 
 
 def cmd_newsletter(args) -> int:
-    from .newsletter import NothingToSend, export
+    from .newsletter import NothingToSend, describe, export, plan
     from .render import make_environment, theme_dirs
     from .sharing import brand_of
 
@@ -183,17 +189,21 @@ def cmd_newsletter(args) -> int:
         # them on the site) are made there once, for the build to publish
         options = Options(content=args.content)
         model = load(options, open_cache(options)).model
+        edition = plan(model, args.content, args.since, args.until, args.wijk)
+        if args.dry_run:
+            print(describe(edition))
+            return EXIT_OK
         # the theme the build uses by default, so that the site's copy has the same bytes
-        folder = export(model, make_environment(theme_dirs(None)), args.content, args.since, args.until,
-                        args.wijk, args.out, record_edition=not args.no_record,
-                        brand=brand_of(model, theme_dirs(None), args.content))
+        folder = export(model, make_environment(theme_dirs(None)), args.content, edition, args.out,
+                        record_edition=not args.no_record, brand=brand_of(model, theme_dirs(None), args.content))
     except ContentErrors as exc:
         _report(exc.errors)
         print(f"{len(exc.errors)} error(s); nothing written.", file=sys.stderr)
         return EXIT_CONTENT
     except NothingToSend as exc:
         print(f"wijknieuws: {exc}", file=sys.stderr)
-        return EXIT_CONTENT
+        # the daily routine (no --since) on a day without news: nothing to send, and no failure
+        return EXIT_OK if exc.daily else EXIT_CONTENT
     print(folder)
     return EXIT_OK
 

@@ -1,8 +1,14 @@
 """The newsletter (SPEC section 6): an edition as e-mail files, its web version and the archive.
 
-An edition is a period and optionally one wijk. `export` writes its three e-mail files and records
-it in <content>/nieuwsbrieven.yml; every build renders each recorded edition again from that list
-(`site_files`), so the site's copy is byte-identical to what was sent and survives rebuilds.
+An edition is a period and optionally one wijk (its list: the whole city, or that wijk). `export`
+writes its three e-mail files and records it in <content>/nieuwsbrieven.yml with the articles it
+held; every build renders each recorded edition again from that list (`site_files`), so the site's
+copy is byte-identical to what was sent and survives rebuilds, and puts the editions of each list in
+an Atom feed for mailing tools that send a newsletter from a feed.
+
+The daily routine: without --since an edition starts the day after the list's newest recorded one,
+and also takes the list's late articles (dated in the period of an edition that was sent without
+them), so that every article goes out once, even after a missed day or a back-dated article.
 """
 from __future__ import annotations
 
@@ -10,7 +16,7 @@ import os
 import re
 import textwrap
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from email import policy
 from email.message import EmailMessage
@@ -24,7 +30,8 @@ import jinja2
 from .content import AMSTERDAM, Article
 from .decisions import Decision, changed_between
 from .images import Picture
-from .errors import ContentErrors, Problems, UsageError, suggest
+from .errors import ContentErrors, Problems, UsageError, display_path, suggest
+from .letterfeed import FeedEntry, edition_feed
 from .links import path_of, root_of
 from .model import SiteModel
 from .pages import TYPE_LABEL
@@ -34,19 +41,25 @@ from .sharing import Brand, share_of
 
 RECORD = "nieuwsbrieven.yml"
 ARCHIVE = "nieuwsbrief/"
+FEED = "nieuwsbrief/feed.xml"  # the editions for the whole city; a wijk's own list: feed_of(wijk)
 LATEST = "nieuwsbrief/laatste/"
 CURRENT_DAYS = 7
 TEXT_WIDTH = 72
 SEND_TIME = time(8, 0)
 PREHEADER_LENGTH = 140
-_KEYS = ("since", "until", "wijk")
+_KEYS = ("since", "until", "wijk", "articles")
 _DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # Mail clients that drop <style> still get every rule; only @media rules cannot be inlined.
 _INLINER = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False)
 
 
 class NothingToSend(Exception):
-    """The period has no published articles: there is no edition to export."""
+    """The period has no published articles: there is no edition to export. `daily`: the period
+    was the daily routine's own (no --since), for which a day without news is no failure."""
+
+    def __init__(self, message: str, daily: bool = False):
+        super().__init__(message)
+        self.daily = daily
 
 
 @dataclass(frozen=True)
@@ -76,6 +89,14 @@ class Edition:
 class Recorded:
     edition: Edition
     since_line: int  # 1-based, in nieuwsbrieven.yml
+    # The slugs of the articles it held, newest first; None for an entry recorded before they
+    # were kept (its articles are then those of its period).
+    articles: tuple[str, ...] | None = None
+    article_lines: tuple[int, ...] = field(default=(), compare=False)
+    lines: tuple[int, int] = field(default=(0, 0), compare=False)  # the entry's first and last line
+
+    def same_list(self, edition: Edition) -> bool:
+        return (self.edition.wijk and self.edition.wijk.slug) == (edition.wijk and edition.wijk.slug)
 
 
 @dataclass(frozen=True)
@@ -123,14 +144,25 @@ class Letter:
 
 # --- selection ---------------------------------------------------------------------------------
 
-def select(model: SiteModel, edition: Edition) -> list[Article]:
-    """Published articles whose Amsterdam day is in the period, newest first."""
+def select(model: SiteModel, edition: Edition, history: list[Recorded] = ()) -> list[Article]:
+    """Published articles of the edition's list whose Amsterdam day is in the period, newest
+    first; with the list's `history`, also its late articles: dated in the period of an
+    edition that was recorded without them (published after it was sent, or back-dated)."""
+    sent: set[str] = set()
+    covered: list[tuple[date, date]] = []  # periods whose articles are known
+    for entry in history:
+        if entry.articles is not None and entry.same_list(edition) and entry.edition.id != edition.id:
+            sent.update(entry.articles)
+            covered.append((entry.edition.since, entry.edition.until))
+    earliest = min([edition.since, *(since for since, _ in covered)])
     chosen = []
-    for article in model.articles:  # newest first, so the first one before the period ends the search
-        if article.day < edition.since:
+    for article in model.articles:  # newest first, so the first one before them all ends the search
+        day = article.day
+        if day < earliest:
             break
-        if article.day <= edition.until and (
-                edition.wijk is None or any(w.slug == edition.wijk.slug for w in article.wijken)):
+        if day > edition.until or (edition.wijk and all(w.slug != edition.wijk.slug for w in article.wijken)):
+            continue
+        if day >= edition.since or (article.slug not in sent and any(a <= day <= b for a, b in covered)):
             chosen.append(article)
     return chosen
 
@@ -152,10 +184,12 @@ def _item(article: Article, home: Wijk, base: str, picture: Picture | None) -> I
     return Item(article, base + path_of(article), image, tuple(facts))
 
 
-def compose(model: SiteModel, edition: Edition, folder: str | None = None) -> Letter:
-    """The edition's articles grouped by wijk (each article once, under its first wijk)."""
+def compose(model: SiteModel, edition: Edition, folder: str | None = None,
+            articles: list[Article] | None = None) -> Letter:
+    """The edition's articles (by default those of its period) grouped by wijk, each article
+    once, under its first wijk."""
     base = model.config.base_url
-    articles = select(model, edition)
+    articles = select(model, edition) if articles is None else articles
     grouped: dict[str, list[Item]] = defaultdict(list)
     for article in articles:
         home = edition.wijk or article.wijken[0]
@@ -246,6 +280,15 @@ def read_editions(content: Path, wijken: Registry, problems: Problems) -> list[R
                 problems.error(path, item.line_of(key) + 1,
                                f"edition needs '{key}' as a date YYYY-MM-DD" if key not in item else
                                f"{key} '{item[key]}' is not a date; write YYYY-MM-DD")
+        slugs, slug_lines = None, ()
+        if "articles" in item:
+            value = item["articles"]
+            if not isinstance(value, list) or any(isinstance(s, (list, dict)) or s is None for s in value):
+                problems.error(path, item.line_of("articles") + 1,
+                               "articles must be a list of article slugs, one per line as '    - de-vlieger'")
+            else:
+                slugs = tuple(str(s).strip() for s in value)
+                slug_lines = tuple(line + 1 for line in value.item_lines)
         wijk = None
         if item.get("wijk") is not None:
             wijk = wijken.lookup(str(item["wijk"]))
@@ -262,35 +305,39 @@ def read_editions(content: Path, wijken: Registry, problems: Problems) -> list[R
             problems.error(path, line, f"edition {edition.id} is recorded twice (also on line {seen[edition.id]})")
             continue
         seen[edition.id] = line
-        recorded.append(Recorded(edition, line))
+        last = max([*item.key_lines.values(), *(n - 1 for n in slug_lines)]) + 1
+        recorded.append(Recorded(edition, line, slugs, slug_lines, (item_line + 1, last)))
     return recorded
 
 
-def _entry_text(edition: Edition) -> str:
+def _entry_text(edition: Edition, slugs: tuple[str, ...]) -> str:
     wijk = f"  wijk: {edition.wijk.slug}\n" if edition.wijk else ""
-    return f"- since: {edition.since}\n  until: {edition.until}\n{wijk}"
+    articles = "".join(f"    - {slug}\n" for slug in slugs)
+    return f"- since: {edition.since}\n  until: {edition.until}\n{wijk}  articles:\n{articles}"
 
 
-def record(content: Path, edition: Edition, recorded: list[Recorded]) -> None:
-    """Adds the edition to nieuwsbrieven.yml, keeping the editors' text and comments as they are."""
+def record(content: Path, edition: Edition, recorded: list[Recorded], slugs: tuple[str, ...]) -> None:
+    """Adds the edition and the slugs of its articles to nieuwsbrieven.yml, keeping the editors'
+    text and comments as they are."""
     path = content / RECORD
     same = next((r for r in recorded if r.edition.id == edition.id), None)
-    if same is not None and same.edition == edition:
+    if same is not None and same.edition == edition and same.articles == slugs:
         return
     text = path.read_text(encoding="utf-8-sig") if path.is_file() else ""
     if same is not None:
-        # One id is one folder in the site: a new start date replaces the old one, so the site
-        # shows what was sent last.
+        # One id is one folder in the site: the entry is replaced, so the site shows what was
+        # sent last.
         lines = text.split("\n")
-        lines[same.since_line - 1] = re.sub(r"(since\s*:\s*).*", rf"\g<1>{edition.since}", lines[same.since_line - 1])
+        first, last = same.lines
+        lines[first - 1:last] = _entry_text(edition, slugs).rstrip("\n").split("\n")
         text = "\n".join(lines)
     elif recorded:
-        text = (text if text.endswith("\n") else text + "\n") + _entry_text(edition)
+        text = (text if text.endswith("\n") else text + "\n") + _entry_text(edition, slugs)
     else:
         # An empty list may be written as '[]', which cannot be appended to: keep only the comments.
         comments = "".join(line + "\n" for line in text.splitlines() if line.lstrip().startswith("#"))
         text = (comments or "# Newsletter editions exported so far; every build puts each one on the site.\n"
-                ) + _entry_text(edition)
+                ) + _entry_text(edition, slugs)
     temporary = path.with_name(f".{RECORD}.tmp")
     temporary.write_text(text, encoding="utf-8")
     os.replace(temporary, path)
@@ -327,6 +374,9 @@ class Printer:
         # the inliner drops the final newline, which the .eml part would add back: keep both the same
         html = _INLINER.inline(self._render(self.env, "newsletter/email.html", letter=letter,
                                             brand=self.brand)).rstrip("\n") + "\n"
+        # Outlook's and Yahoo's apps drop <body> (caniemail.com): the e-mail sets nothing on it, and
+        # leaves out the tag the inliner writes (HTML allows that; text in it is always escaped).
+        html = html.replace("<body>", "", 1).replace("</body>", "", 1)
         text = self._render(self.text_env, "newsletter/email.txt", letter=letter)
         return {"nieuwsbrief.html": html.encode("utf-8"), "nieuwsbrief.txt": text.encode("utf-8"),
                 "nieuwsbrief.eml": self._message(letter, text, html)}
@@ -359,9 +409,9 @@ class Printer:
         return self.page((folder or letter.folder) + "index.html", "newsletter/web.html", letter=letter,
                          title=title, breadcrumbs=[("Nieuwsbrieven", ARCHIVE)])
 
-    def archive(self, letters: list[Letter], latest: Letter | None) -> bytes:
+    def archive(self, letters: list[Letter], latest: Letter | None, feeds: list[tuple[str, str]]) -> bytes:
         return self.page(ARCHIVE + "index.html", "newsletter/archive.html", title="Nieuwsbrieven",
-                         letters=letters, latest=latest)
+                         letters=letters, latest=latest, feeds=feeds, feed=FEED)
 
 
 def _title(edition: Edition) -> str:
@@ -373,13 +423,53 @@ def _newest_first(letters: list[Letter]) -> list[Letter]:
     return sorted(letters, key=lambda l: (l.edition.until, l.edition.since, l.edition.id), reverse=True)
 
 
-def recorded_editions(content: Path, wijken: Registry, config: SiteConfig, problems: Problems) -> list[Recorded]:
+def feed_of(wijk: Wijk | None) -> str:
+    return f"{ARCHIVE}wijk/{wijk.slug}/feed.xml" if wijk else FEED
+
+
+def recorded_editions(content: Path, wijken: Registry, config: SiteConfig, problems: Problems,
+                      model: SiteModel | None = None) -> list[Recorded]:
     """The editions a build puts on the site, checked with the rest of the content (`check`
-    too): a bad entry, or settings that cannot make those e-mails, is a problem like any other."""
+    too): a bad entry, or settings that cannot make those e-mails, is a problem like any other.
+    An article an edition held that is no longer published is a warning: it was sent, and the
+    web version can only leave it out."""
     recorded = read_editions(content, wijken, problems)
     if recorded:
         check_config(config, content, problems)
+    for entry in recorded if model is not None else ():
+        for slug, line in zip(entry.articles or (), entry.article_lines):
+            if slug not in model.by_slug:
+                problems.warn(content / RECORD, line,
+                              f"edition {entry.edition.id} held article '{slug}', which is not published (any more): "
+                              f"its web version leaves it out{suggest(slug, model.by_slug)}")
     return recorded
+
+
+def _held(model: SiteModel, entry: Recorded) -> list[Article] | None:
+    """The articles a recorded edition held, newest first; None: those of its period."""
+    if entry.articles is None:
+        return None
+    held = set(entry.articles)
+    return [article for article in model.articles if article.slug in held]
+
+
+def _feeds(model: SiteModel, letters: list[Letter], emails: dict) -> list[tuple[str, str, bytes]]:
+    """One Atom feed per list, the newest editions first, each with its e-mail as the content:
+    a mailing tool that sends a newsletter from a feed sends one list's editions only."""
+    config = model.config
+    lists: dict[str, list[FeedEntry]] = {FEED: []}
+    names = {FEED: "de hele stad"}  # who the list is for
+    for letter in _newest_first(letters):
+        wijk = letter.edition.wijk
+        path = feed_of(wijk)
+        names.setdefault(path, wijk.name if wijk else "")
+        lists.setdefault(path, []).append(FeedEntry(
+            url=letter.web_url, title=letter.subject, summary=letter.preheader,
+            updated=datetime.combine(letter.edition.until, SEND_TIME, AMSTERDAM),
+            html=emails[letter.edition]["nieuwsbrief.html"].decode("utf-8")))
+    return [(path, names[path], edition_feed(config, path, f"{config.title}: nieuwsbrieven voor {names[path]}",
+                                             ARCHIVE, entries))
+            for path, entries in lists.items()]
 
 
 def site_files(model: SiteModel, recorded: list[Recorded], content_dir: Path,
@@ -389,7 +479,7 @@ def site_files(model: SiteModel, recorded: list[Recorded], content_dir: Path,
     files: list[tuple[str, bytes]] = []
     letters, emails = [], {}
     for entry in recorded:
-        letter = compose(model, entry.edition)
+        letter = compose(model, entry.edition, articles=_held(model, entry))
         emails[entry.edition] = printer.email_files(letter)
         files += [(letter.folder + name, data) for name, data in emails[entry.edition].items()]
         files.append((letter.folder + "index.html", printer.web_page(letter, _title(letter.edition))))
@@ -403,7 +493,10 @@ def site_files(model: SiteModel, recorded: list[Recorded], content_dir: Path,
         mail = emails[current] if sent else printer.email_files(latest)
         files += [(LATEST + name, data) for name, data in mail.items()]
         files.append((LATEST + "index.html", printer.web_page(latest, "Laatste nieuwsbrief", LATEST)))
-    files.append((ARCHIVE + "index.html", printer.archive(_newest_first(letters), latest)))
+    feeds = _feeds(model, letters, emails)
+    files += [(path, data) for path, _, data in feeds]
+    files.append((ARCHIVE + "index.html",
+                  printer.archive(_newest_first(letters), latest, [(path, name) for path, name, _ in feeds])))
     return files
 
 
@@ -416,14 +509,35 @@ def parse_day(text: str, option: str) -> date:
     return day
 
 
-def export(model: SiteModel, env: jinja2.Environment, content: Path, since: str, until: str | None,
-           wijk: str | None, out: Path | None, *, record_edition: bool = True, brand: Brand | None = None) -> Path:
-    """Writes the edition's three files from the loaded model, with the theme's templates (env),
-    and records it; returns the folder written."""
-    first = parse_day(since, "--since")
+@dataclass(frozen=True)
+class Plan:
+    """What an export will write: the edition and its articles, newest first."""
+
+    edition: Edition
+    articles: tuple[Article, ...]
+    recorded: list[Recorded]
+
+    @property
+    def late(self) -> tuple[Article, ...]:
+        """Articles dated before the period: published after the edition of their day was sent."""
+        return tuple(a for a in self.articles if a.day < self.edition.since)
+
+
+def _next_since(recorded: list[Recorded], edition: Edition, content: Path) -> tuple[date, Recorded]:
+    """The day after the newest recorded edition of the same list: the daily routine's start."""
+    same = [entry for entry in recorded if entry.same_list(edition)]
+    if not same:
+        where = f" for wijk {edition.wijk.name}" if edition.wijk else ""
+        raise UsageError(f"no edition{where} is recorded in {display_path(content / RECORD)} yet: "
+                         f"give the first day of the first one with --since YYYY-MM-DD")
+    newest = max(same, key=lambda entry: (entry.edition.until, entry.since_line))
+    return newest.edition.until + timedelta(days=1), newest
+
+
+def plan(model: SiteModel, content: Path, since: str | None, until: str | None, wijk: str | None) -> Plan:
+    """The edition to export and its articles. Without `since`, it starts the day after the
+    newest recorded edition of the same list (the city's or the wijk's)."""
     last = parse_day(until, "--until") if until else datetime.now(AMSTERDAM).date()
-    if first > last:
-        raise UsageError(f"--since {first} is after --until {last}")
     wijken = Registry("wijk", model.wijken)
     home = None
     if wijk is not None:
@@ -435,11 +549,41 @@ def export(model: SiteModel, env: jinja2.Environment, content: Path, since: str,
     check_config(model.config, content, problems)
     if problems:
         raise ContentErrors(problems.errors)
+    where = f" in wijk {home.name}" if home else ""
+    if since is None:
+        first, newest = _next_since(recorded, Edition(last, last, home), content)
+        if first > last:
+            raise NothingToSend(f"edition {newest.edition.id} ({display_path(content / RECORD)}:{newest.since_line}) "
+                                f"already goes up to {newest.edition.until}: the next one starts on {first}; "
+                                f"nothing written", daily=True)
+    else:
+        first = parse_day(since, "--since")
+        if first > last:
+            raise UsageError(f"--since {first} is after --until {last}")
     edition = Edition(first, last, home)
-    letter = compose(model, edition)
-    if not letter.count and not letter.changes:
-        where = f" in wijk {home.name}" if home else ""
-        raise NothingToSend(f"no published articles{where} from {first} to {last}; nothing written")
+    articles = select(model, edition, recorded)
+    # an edition without new articles still goes out when a decision changed (issue 19)
+    if not articles and not changed_between(model.decisions, first, last, home):
+        raise NothingToSend(f"no published articles{where} from {first} to {last}; nothing written", daily=since is None)
+    return Plan(edition, tuple(articles), recorded)
+
+
+def describe(plan: Plan) -> str:
+    """The articles an export would send, for --dry-run."""
+    edition, late = plan.edition, set(plan.late)
+    lines = [f"edition {edition.id} ({edition.topic}): {_count(len(plan.articles))}; nothing written (--dry-run)"]
+    for article in plan.articles:
+        note = " (late: dated before the period, not sent before)" if article in late else ""
+        lines.append(f"  {article.day}  {article.title}  [{', '.join(w.name for w in article.wijken)}]{note}")
+    return "\n".join(lines)
+
+
+def export(model: SiteModel, env: jinja2.Environment, content: Path, plan: Plan, out: Path | None, *,
+           record_edition: bool = True, brand: Brand | None = None) -> Path:
+    """Writes the planned edition's three files from the loaded model, with the theme's templates
+    (env), and records it with its articles; returns the folder written."""
+    edition = plan.edition
+    letter = compose(model, edition, articles=list(plan.articles))
     out = out if out is not None else Path("nieuwsbrief") / edition.id
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out '{out}' exists and is not a folder")
@@ -448,5 +592,5 @@ def export(model: SiteModel, env: jinja2.Environment, content: Path, since: str,
     for name, data in files.items():
         (out / name).write_bytes(data)
     if record_edition:
-        record(content, edition, recorded)
+        record(content, edition, plan.recorded, tuple(a.slug for a in plan.articles))
     return out

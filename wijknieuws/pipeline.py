@@ -22,6 +22,7 @@ from .content import Loaded
 from .errors import ContentErrors, Problems
 from .feeds import atom, decision_feed, decisions_atom, site_feeds
 from .fingerprint import Dependencies, Fingerprints
+from .hosting import hosting_files
 from .images import MediaStore, icon_files, prepare, uses_of
 from .loader import OUTSIDE, articles_of, load_articles, scan
 from .model import SiteModel, build_model
@@ -137,7 +138,7 @@ def load(options: Options, cache: BuildCache | None = None, files: dict | None =
     model = build_model(registries, articles, options.content, drafts=options.drafts,
                         problems=problems, memo=cache.content.model, pictures=pictures,
                         failed=frozenset(source for source, item in loaded.items() if item.article is None))
-    editions = recorded_editions(options.content, registries.wijken, registries.site, problems)
+    editions = recorded_editions(options.content, registries.wijken, registries.site, problems, model)
     if problems:
         raise ContentErrors(problems.errors)
     return Loading(model, problems, loaded, registries, editions)
@@ -217,6 +218,7 @@ def _extra_files(model: SiteModel, loading: Loading, options: Options, renderer:
     terms = {item.article.source: item.terms for item in loading.loaded.values() if item.article}
     yield from data_files(model)
     yield "robots.txt", robots(model)
+    yield from hosting_files(model.config)
     yield from newsletter
     yield from search.files(model, terms)
     for folder in reversed(renderer.dirs):  # theme static files; an override wins file by file

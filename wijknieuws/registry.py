@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from pathlib import Path
 from typing import Generic, TypeVar
@@ -65,6 +65,24 @@ class Besluit:
 
 
 @dataclass(frozen=True)
+class Signup:
+    """Where a reader signs up for the newsletter (site.yml `newsletter.signup`): a form that
+    posts to the mailing tool's address, or, without `email_field`, a link to its own page."""
+
+    url: str                                  # https: the form's action, or the page to link to
+    email_field: str = ""                     # the tool's name for the e-mail field; "" for a link
+    hidden: tuple[tuple[str, str], ...] = ()  # fields the tool needs besides the address
+    wijk_field: str = ""                      # a field for the reader's choice of wijk, if any
+    wijken: tuple[tuple[str, str], ...] = ()  # (slug, name) of each wijk to choose from
+
+    @property
+    def origin(self) -> str:
+        """scheme://host[:port]: what the Content-Security-Policy lets the form post to."""
+        parts = urlsplit(self.url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     title: str
     base_url: str
@@ -74,6 +92,7 @@ class SiteConfig:
     newsletter_from: str = ""
     newsletter_footer: str = ""
     newsletter_unsubscribe: str = "{{unsubscribe_url}}"
+    signup: Signup | None = None
     image: str = ""             # the site's own picture for sharing, relative to the content folder
     image_alt: str = ""
     image_line: int = field(default=1, repr=False, compare=False)  # where to report a bad picture
@@ -220,17 +239,91 @@ def _load_site(content: Path, problems: Problems) -> SiteConfig:
             values["reminder_months"] = months
     letter = data.get("newsletter") or {}
     if not isinstance(letter, dict):
-        problems.error(path, data.line_of("newsletter") + 1, "newsletter must be a mapping (from:, footer:, unsubscribe:)")
+        problems.error(path, data.line_of("newsletter") + 1,
+                       "newsletter must be a mapping (from:, footer:, unsubscribe:, signup:)")
         letter = {}
     for key in letter:
-        if key not in ("from", "footer", "unsubscribe"):
+        if key not in NEWSLETTER_KEYS:
             problems.error(path, letter.line_of(key) + 1,
-                           f"unknown newsletter setting '{key}'{suggest(key, ['from', 'footer', 'unsubscribe'])}")
+                           f"unknown newsletter setting '{key}'{suggest(key, NEWSLETTER_KEYS)}")
     for key in ("from", "footer", "unsubscribe"):
         if key in letter:
             values[f"newsletter_{key}"] = _text(letter[key]) or ""
     values["theme"] = load_theme(data, path, content, problems)
+    if letter.get("signup") not in (None, ""):
+        values["signup"] = _signup(letter["signup"], letter.line_of("signup") + 1, path, problems)
     return SiteConfig(**values)
+
+
+NEWSLETTER_KEYS = ("from", "footer", "unsubscribe", "signup")
+SIGNUP_KEYS = ("action", "email_field", "hidden", "wijk_field")
+# What HTML allows in a name is nearly anything; what mailing tools use is this (EMAIL,
+# MERGE1, group[123][4], b_abc_def), and a space or a quote here is a typo.
+_FIELD_NAME = re.compile(r"^[A-Za-z0-9_.:\[\]-]+$")
+
+
+def _https_problem(value, what: str) -> str | None:
+    """Why value is not an https address with a host, or None. Never http: the form sends the
+    reader's e-mail address, which must not cross the network unencrypted."""
+    text = _text(value)
+    parts = urlsplit(text or "")
+    if text and parts.scheme == "https" and parts.hostname and not any(c.isspace() for c in text):
+        return None
+    shown = f"'{text}'" if text else "nothing"
+    return f"{what} must be an https:// address (such as https://lijst.example.nl/aanmelden), not {shown}"
+
+
+def _field_problem(name: str, what: str) -> str | None:
+    if _FIELD_NAME.match(name):
+        return None
+    return f"{what} '{name}' is not a form field name: use letters, digits and - _ . : [ ] only"
+
+
+def _signup(value, line: int, path: Path, problems: Problems) -> Signup | None:
+    """newsletter.signup: an https address alone (a link to the tool's page), or a mapping for a
+    form that posts to the tool; None after reporting what is wrong, so nothing half-made shows."""
+    if not isinstance(value, dict):
+        what = "newsletter signup (the mailing tool's sign-up page, or a mapping with action: and email_field:)"
+        if problem := _https_problem(value, what):
+            problems.error(path, line, problem)
+            return None
+        return Signup(_text(value))
+    before = len(problems.errors)
+    for key in value:
+        if key not in SIGNUP_KEYS:
+            problems.error(path, value.line_of(key) + 1, f"unknown signup setting '{key}'{suggest(key, SIGNUP_KEYS)}")
+    if "action" not in value:
+        problems.error(path, line, "newsletter signup needs 'action': the https:// address its form posts to")
+    elif problem := _https_problem(value["action"], "signup action"):
+        problems.error(path, value.line_of("action") + 1, problem)
+    field_name = _text(value.get("email_field")) or ""
+    if not field_name:
+        problems.error(path, value.line_of("email_field") + 1 if "email_field" in value else line,
+                       "newsletter signup needs 'email_field': the name of the e-mail field in the mailing "
+                       "tool's form (Mailchimp: EMAIL, listmonk: email)")
+    elif problem := _field_problem(field_name, "email_field"):
+        problems.error(path, value.line_of("email_field") + 1, problem)
+    hidden = value.get("hidden") or {}
+    extra = []
+    if not isinstance(hidden, dict):
+        problems.error(path, value.line_of("hidden") + 1,
+                       "signup 'hidden' must be a mapping of field names to values, such as {tags: \"123\"}")
+        hidden = {}
+    for name, item in hidden.items():
+        where = hidden.line_of(name) + 1
+        if problem := _field_problem(name, "hidden field"):
+            problems.error(path, where, problem)
+        elif isinstance(item, (list, dict)):
+            problems.error(path, where, f"hidden field '{name}' must have one value (a text or a number)")
+        else:
+            text = "" if item is None else str(item).lower() if isinstance(item, bool) else str(item)
+            extra.append((name, text))
+    wijk_field = _text(value.get("wijk_field")) or ""
+    if value.get("wijk_field") not in (None, "") and (problem := _field_problem(wijk_field, "wijk_field")):
+        problems.error(path, value.line_of("wijk_field") + 1, problem)
+    if len(problems.errors) > before:
+        return None
+    return Signup(_text(value["action"]), field_name, tuple(extra), wijk_field)
 
 
 def _load_entries(content: Path, filename: str, cls, kind: str, required: tuple[str, ...],
@@ -358,8 +451,11 @@ def _besluit_refs(wijken: Registry, dossiers: Registry):
 def load_registries(content: Path, problems: Problems) -> Registries:
     wijken = _load_entries(content, "wijken.yml", Wijk, "wijk", ("name", "slug"), problems)
     dossiers = _load_entries(content, "dossiers.yml", Dossier, "dossier", ("slug", "title"), problems)
+    site = _load_site(content, problems)
+    if site.signup is not None and site.signup.wijk_field:  # the sign-up form offers the wijken
+        site = replace(site, signup=replace(site.signup, wijken=tuple((w.slug, w.name) for w in wijken)))
     return Registries(
-        site=_load_site(content, problems),
+        site=site,
         wijken=wijken,
         wethouders=_load_entries(content, "wethouders.yml", Wethouder, "wethouder", ("name", "slug"), problems,
                                  keys=("van", "tot"), extra=_term),
