@@ -157,6 +157,17 @@ def test_dossier_and_wethouder_pages_show_decisions_with_current_status(cli, dec
     assert [text_of(r).split(" Status: ")[1] for r in wethouder] == ["uitgevoerd Rokkeveen, Oosterheem"]
 
 
+def test_a_dossier_lists_its_decisions_once_on_its_own_page_not_on_every_page_after(cli, tmp_path):
+    articles = {f"2021/d{i}.md": f"---\ntitle: Besluit {i}\ndate: 2021-03-{i + 1:02d}\nwijk: Rokkeveen\n"
+                                 f"dossier: huizen-van-de-wijk\nstatus: voorgenomen\n---\n\nTekst.\n" for i in range(8)}
+    write_content(tmp_path, articles)  # page_size 3: the dossier's articles on three pages
+    site = build(cli)
+    first = page(site, "dossier/huizen-van-de-wijk/index.html")
+    assert len(first.get_element_by_id("besluiten").getparent().xpath(".//li")) == 8
+    for later in ("dossier/huizen-van-de-wijk/pagina/2/index.html", "dossier/huizen-van-de-wijk/pagina/3/index.html"):
+        assert not page(site, later).xpath("//*[@id='besluiten']")
+
+
 # ---------------------------------------------------------------- what changed: feed, data, newsletter
 
 def test_the_decisions_feed_has_an_entry_per_change_newest_first(cli, decisions):

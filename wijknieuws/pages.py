@@ -178,10 +178,13 @@ def dossiers(model: SiteModel) -> list[Page]:
     by_dossier = _decisions_by(model.decisions, lambda d: [d.dossier.slug] if d.dossier else [])
     for dossier in model.dossiers:
         timeline = model.by_dossier.get(dossier.slug, ())[::-1]
-        pages += paginate(dossier, timeline, size, "dossier.html", section="dossier", title=dossier.title,
-                          dossier=dossier, breadcrumbs=[("Dossiers", "dossier/")],
-                          decisions=by_dossier.get(dossier.slug, ()),  # each with its current status
-                          feed=f"dossier/{dossier.slug}/feed.xml")
+        listing = paginate(dossier, timeline, size, "dossier.html", section="dossier", title=dossier.title,
+                           dossier=dossier, breadcrumbs=[("Dossiers", "dossier/")],
+                           decisions=by_dossier.get(dossier.slug, ()),  # each with its current status
+                           feed=f"dossier/{dossier.slug}/feed.xml")
+        for later in listing[1:]:  # the decisions once, on the dossier's own page, not on each page after it
+            later.context["decisions"] = ()
+        pages += listing
     return pages
 
 
