@@ -1,12 +1,21 @@
-"""Words as search sees them: folded (lower case, no accents) and stemmed with Dutch Snowball.
+"""Words as search sees them: folded (lower case, no accents), stemmed with Dutch Snowball, and
+weighed by where in an article they stand.
 
 'bibliotheken' and 'bibliotheek' meet at 'bibliothek'; 'Piëzo' is 'piezo'. The search page
 folds and stems queries the same way (templates/static/search.js; the tests hold both to it).
+
+Ranking is BM25F (Robertson and Zaragoza, "The Probabilistic Relevance Framework", 2009): each
+word of an article gets one pseudo-frequency, the sum over the article's fields of the word's
+count there times the field's weight, each count first scaled by the field's length against a
+usual length. The browser adds the rarity of the word (idf) and the saturation (k1) at query
+time. Everything here depends on the article alone, so an edit changes only its own entries in
+the index, and a build from scratch gives the same bytes as one that updated the index.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from functools import lru_cache
 
 import snowballstemmer
@@ -22,6 +31,19 @@ van veel voor was wat we wel werd wie wij wil worden wordt zal ze zich zij zijn 
 """.split())
 _STEMMER = snowballstemmer.stemmer("dutch_porter")
 
+# The fields of an article, as (weight, b, usual length in words): a word in the title tells
+# most about what the article is about, then the names it is filed under (tags, wijken,
+# wethouders, dossier), then the summary and the caption of its picture, then the body. b is
+# how much a longer field dilutes a word in it: a title or a list of names hardly does
+# (one more tag does not make the others less true), a long body does. The usual lengths are
+# fixed, not the site's averages, so that adding an article changes no other article's weights.
+FIELDS = {
+    "title": (6.0, 0.3, 6),
+    "names": (3.0, 0.3, 6),
+    "summary": (2.0, 0.5, 30),
+    "body": (1.0, 0.75, 250),
+}
+SCALE = 4  # weights are stored as whole numbers of quarters: small files, and exact between builds
 
 _COMBINING = re.compile("[\u0300-\u036f]")
 
@@ -38,14 +60,37 @@ def stem(word: str) -> str:
     return _STEMMER.stemWord(word)
 
 
+def words(text: str) -> list[str]:
+    """The folded words of text that search looks at, in order, repeats kept."""
+    return [w for w in _WORD.findall(fold(text)) if w not in STOPWORDS]
+
+
 def terms(text: str) -> set[str]:
-    return {stem(w) for w in _WORD.findall(fold(text)) if w not in STOPWORDS}
+    return {stem(w) for w in words(text)}
 
 
-def article_terms(article) -> tuple[str, str]:
-    """(stems of the title, stems of everything a reader might search the article by), each as
-    one sorted, space-separated string: thousands of articles' terms stay small in the cache."""
-    title = terms(article.title)
-    names = " ".join([t.name for t in article.tags] + [w.name for w in article.wijken + article.wethouders])
-    every = title | terms(article.summary) | terms(names) | terms(plain_text(article.body_html))
-    return " ".join(sorted(title)), " ".join(sorted(every))
+def article_fields(article) -> dict[str, str]:
+    """The text of each field of an article, as search reads it."""
+    names = [t.name for t in article.tags] + [w.name for w in article.wijken + article.wethouders]
+    if article.dossier:
+        names.append(article.dossier.title)
+    return {"title": article.title, "names": " ".join(names),
+            "summary": f"{article.summary} {article.image_caption}",
+            "body": plain_text(article.body_html)}
+
+
+def weigh(fields: dict[str, str]) -> str:
+    """Each word form of the fields with its BM25F pseudo-frequency in quarters, as one sorted
+    string 'form:weight form:weight ...': thousands of articles' terms stay small in the cache."""
+    total: Counter = Counter()
+    for name, text in fields.items():
+        weight, b, usual = FIELDS[name]
+        found = words(text)
+        scaled = weight / (1 - b + b * len(found) / usual)
+        for form, count in Counter(found).items():
+            total[form] += count * scaled
+    return " ".join(f"{form}:{max(1, round(w * SCALE))}" for form, w in sorted(total.items()))
+
+
+def article_terms(article) -> str:
+    return weigh(article_fields(article))
