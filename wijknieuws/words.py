@@ -33,7 +33,7 @@ _STEMMER = snowballstemmer.stemmer("dutch_porter")
 
 # The fields of an article, as (weight, b, usual length in words): a word in the title tells
 # most about what the article is about, then the names it is filed under (tags, wijken,
-# wethouders, dossier), then the summary and the caption of its picture, then the body. b is
+# wethouders, dossier, type and status), then the summary and the caption of its picture, then the body. b is
 # how much a longer field dilutes a word in it: a title or a list of names hardly does
 # (one more tag does not make the others less true), a long body does. The usual lengths are
 # fixed, not the site's averages, so that adding an article changes no other article's weights.
@@ -70,8 +70,10 @@ def terms(text: str) -> set[str]:
 
 
 def article_fields(article) -> dict[str, str]:
-    """The text of each field of an article, as search reads it."""
+    """The text of each field of an article, as search reads it. Its type and status count as
+    names: a reader looks for 'raadsvragen De Vlieger' or 'aangenomen fietsbrug'."""
     names = [t.name for t in article.tags] + [w.name for w in article.wijken + article.wethouders]
+    names += [article.type, article.status or ""]
     if article.dossier:
         names.append(article.dossier.title)
     return {"title": article.title, "names": " ".join(names),
