@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from functools import lru_cache, partial
+from operator import sub
 
 from .links import path_of
 from .markup import plain_text
@@ -47,10 +48,10 @@ def _json(data) -> bytes:
 
 def _postings(docs: dict[int, int]) -> list[int]:
     """{id: weight} as [gap, weight, gap, weight, ...] by ascending id: the browser adds the gaps up."""
-    flat, last = [], 0
-    for doc in sorted(docs):
-        flat += (doc - last, docs[doc])
-        last = doc
+    ids = sorted(docs)
+    flat = [0] * (2 * len(ids))
+    flat[0::2] = map(sub, ids, [0] + ids[:-1])  # a million postings at 10,000 articles: no loop in Python
+    flat[1::2] = map(docs.__getitem__, ids)
     return flat
 
 
@@ -137,13 +138,18 @@ class SearchIndex:
         return touched
 
     def _fill(self, order: tuple[str, ...], terms: dict[str, str]) -> None:
-        """All postings at once, for an empty index: each form's stem and bucket found once,
-        none of _change's per-article bookkeeping."""
-        index: defaultdict[str, dict[int, int]] = defaultdict(dict)
+        """All postings at once, for an empty index: the articles' 'form:weight' tokens grouped
+        first (far fewer different ones than postings), then each form's stem and bucket found
+        once, none of _change's per-article bookkeeping."""
+        by_token: defaultdict[str, list[int]] = defaultdict(list)
         for doc, source in enumerate(order):
-            for form, weight in _pairs(terms[source]):
-                index[form][doc] = weight
+            for token in terms[source].split():
+                by_token[token].append(doc)
             self.terms[source] = terms[source]
+        index: defaultdict[str, dict[int, int]] = defaultdict(dict)
+        for token, docs in by_token.items():
+            form, _, weight = token.rpartition(":")
+            index[form].update(dict.fromkeys(docs, int(weight)))
         self._postings = {bucket: {} for bucket in range(self.buckets)}
         for form, docs in index.items():
             term = stem(form)

@@ -82,16 +82,25 @@ def article_fields(article) -> dict[str, str]:
 
 
 def weigh(fields: dict[str, str]) -> str:
-    """Each word form of the fields with its BM25F pseudo-frequency in quarters, as one sorted
-    string 'form:weight form:weight ...': thousands of articles' terms stay small in the cache."""
-    total: Counter = Counter()
-    for name, text in fields.items():
+    """Each word form of the fields with its BM25F pseudo-frequency in quarters, as one string
+    'form:weight form:weight ...': thousands of articles' terms stay small in the cache."""
+    total: dict[str, float] = {}
+    for name in ("body", "summary", "names", "title"):  # the longest first: the others add to it
         weight, b, usual = FIELDS[name]
-        found = words(text)
-        scaled = weight / (1 - b + b * len(found) / usual)
-        for form, count in Counter(found).items():
-            total[form] += count * scaled
-    return " ".join(f"{form}:{max(1, round(w * SCALE))}" for form, w in sorted(total.items()))
+        found = _WORD.findall(fold(fields[name]))
+        counts = Counter(found)
+        stops = STOPWORDS & counts.keys()
+        length = len(found) - sum([counts[word] for word in stops])
+        if not length:
+            continue
+        scaled = weight / (1 - b + b * length / usual)
+        if not total:
+            total = {form: count * scaled for form, count in counts.items() if form not in stops}
+            continue
+        for form, count in counts.items():
+            if form not in stops:
+                total[form] = total.get(form, 0.0) + count * scaled
+    return " ".join([f"{form}:{int(w * SCALE + 0.5) or 1}" for form, w in total.items()])
 
 
 def article_terms(article) -> str:
