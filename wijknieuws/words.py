@@ -38,10 +38,10 @@ _STEMMER = snowballstemmer.stemmer("dutch_porter")
 # (one more tag does not make the others less true), a long body does. The usual lengths are
 # fixed, not the site's averages, so that adding an article changes no other article's weights.
 FIELDS = {
-    "title": (6.0, 0.3, 6),
-    "names": (3.0, 0.3, 6),
+    "title": (8.0, 0.3, 6),
+    "names": (4.0, 0.3, 8),
     "summary": (2.0, 0.5, 30),
-    "body": (1.0, 0.75, 250),
+    "body": (1.0, 0.6, 250),
 }
 SCALE = 4  # weights are stored as whole numbers of quarters: small files, and exact between builds
 

@@ -135,7 +135,7 @@ function bucketOf(term, buckets) {  // FNV-1a, as in search.py
 // each word of the query adds idf * tf * (K1 + 1) / (tf + K1), where tf is the weight of all
 // forms of its stem, the form the reader typed counting EXACT times more. Articles that have
 // more of the query's words come first, then the higher score; the date only breaks ties.
-var K1 = 1.2, EXACT = 0.5, SCALE = 4;
+var K1 = 1.2, EXACT = 0.5, SCALE = 4, MIN_IDF = 0.2;
 
 function queryWords(text) {  // [{word, term}] once per stem, in the order typed
   var seen = new Set(), out = [];
@@ -197,7 +197,7 @@ function Searcher(load) {
           });
           var ids = Object.keys(tf);
           w.count = ids.length;
-          var idf = Math.log(1 + (meta.count - ids.length + 0.5) / (ids.length + 0.5));
+          var idf = Math.max(MIN_IDF, Math.log(1 + (meta.count - ids.length + 0.5) / (ids.length + 0.5)));
           ids.forEach(function (id) {
             score[id] = (score[id] || 0) + idf * tf[id] * (K1 + 1) / (tf[id] + K1);
             matched[id] = (matched[id] || 0) + 1;
