@@ -21,13 +21,8 @@ async function main() {
   const out = [];
   for (const query of queries) {
     const { result, paths } = await first(query);
-    let suggestion = query, changed = false;
-    for (const word of result.words.filter((w) => w.count < 3)) {
-      const better = await searcher.suggest(word.word, word.count);
-      if (better) { suggestion = suggestion.replace(new RegExp(word.word, "i"), better); changed = true; }
-    }
-    out.push({ query, paths, suggestion: changed ? suggestion : null,
-      suggested: changed ? (await first(suggestion)).paths : [] });
+    const suggestion = await searcher.suggestion(query, result);
+    out.push({ query, paths, suggestion, suggested: suggestion ? (await first(suggestion)).paths : [] });
   }
   process.stdout.write(JSON.stringify(out));
 }

@@ -136,6 +136,7 @@ function bucketOf(term, buckets) {  // FNV-1a, as in search.py
 // forms of its stem, the form the reader typed counting EXACT times more. Articles that have
 // more of the query's words come first, then the higher score; the date only breaks ties.
 var K1 = 1.2, EXACT = 0.5, SCALE = 4, MIN_IDF = 0.2;
+var FEW = 3;  // a word found in fewer articles than this may be a typo: the page looks for what was meant
 
 function queryWords(text) {  // [{word, term}] once per stem, in the order typed
   var seen = new Set(), out = [];
@@ -237,6 +238,26 @@ function Searcher(load) {
       });
     });
   };
+
+  // The whole query with each word that found (almost) nothing replaced by what it may have
+  // meant, or null when there is nothing to offer.
+  this.suggestion = function (text, result) {
+    var doubtful = result.words.filter(function (w) { return w.count < FEW; });
+    return Promise.all(doubtful.map(function (w) { return self.suggest(w.word, w.count); })).then(function (better) {
+      var out = text;
+      better.forEach(function (word, i) { if (word) out = replaceWord(out, doubtful[i].word, word); });
+      return out === text ? null : out;
+    });
+  };
+}
+
+function replaceWord(text, word, by) {  // the typed word, in whatever case or accents
+  var done = false;
+  return text.split(/(\s+)/).map(function (piece) {
+    if (done || fold(piece).replace(/[^a-z0-9]/g, "") !== word) return piece;
+    done = true;
+    return by;
+  }).join("");
 }
 
 // The passage of text around its best hit: [[text, marked], ...], or null when no word of it
@@ -355,33 +376,20 @@ if (typeof document !== "undefined") document.addEventListener("DOMContentLoaded
       return searcher.rank(text, { wijk: wijk.value, type: soort.value });
     }).then(function (result) {
       if (mine !== run) return null;
-      var missing = result.words.filter(function (w) { return w.count < 3; });
-      var suggestions = Promise.all(missing.map(function (w) { return searcher.suggest(w.word, w.count); }));
-      return Promise.all([result, suggestions]);
+      return Promise.all([result, searcher.suggestion(text, result)]);
     }).then(function (done) {
       if (!done || mine !== run) return;
-      var result = done[0], better = text;
-      done[1].forEach(function (word, i) {
-        if (word) better = replaceWord(better, result.words.filter(function (w) { return w.count < 3; })[i].word, word);
-      });
+      var result = done[0], better = done[1];
       hits = result.ids; shown = 0; list.innerHTML = "";
       terms = new Set(result.words.map(function (w) { return w.term; }));
       // announced only once the results are on the page, so a screen reader can go to them
       return next().then(function () {
         if (mine !== run) return;
-        announce(text, hits.length, better !== text ? better : null);
+        announce(text, hits.length, better);
       });
     }).catch(function () {
       if (mine === run) status.textContent = "Zoeken lukt nu niet. Probeer het later opnieuw.";
     });
-  }
-
-  function replaceWord(text, word, by) {  // the typed word, in whatever case or accents
-    var out = [], done = false;
-    text.split(/(\s+)/).forEach(function (piece) {
-      if (!done && fold(piece).replace(/[^a-z0-9]/g, "") === word) { out.push(by); done = true; } else out.push(piece);
-    });
-    return out.join("");
   }
 
   function announce(text, count, suggestion) {
