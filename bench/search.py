@@ -1,0 +1,390 @@
+#!/usr/bin/env python3
+"""Search beside Pagefind: relevance on judged queries, index time, and what a first query downloads.
+
+    .venv/bin/python bench/search.py                     # the sample site and the 10,000-article corpus
+    .venv/bin/python bench/search.py --sites sample      # only the sample site
+    .venv/bin/python bench/search.py --engines ours      # without Pagefind (nothing installed)
+
+Run with the project's environment (it builds with wijknieuws and drives Debian's chromium with
+Playwright, both from requirements/test.txt). Pagefind comes from PyPI, `pagefind[bin]`, into a
+virtual environment of its own under --work: it is never a dependency of the project.
+
+For each site (the sample content, and bench/corpus.py's corpus of N articles):
+- both engines index the same built site: ours is the index the build writes; Pagefind indexes
+  a copy of the site in which each article page's <article> carries `data-pagefind-body` (what
+  Pagefind's documentation asks of a site: index the content, not the menus and the lists of
+  other articles beside it), and only the article pages (`--glob`), as ours indexes articles only;
+- relevance: each judged query (bench/judged/*.tsv: the article that should come first) is
+  asked of both, in Chromium, through each engine's own JavaScript: ours through the search page
+  (zoeken/?q=...), Pagefind through its JS API (`pagefind.search`, then `data()` of the first ten
+  results, as its UI does). precision@1 is the share of queries whose first result is the judged
+  one, MRR the mean of 1/rank over the first ten (0 when absent). Ours is also scored after the
+  reader follows its "Bedoelde u" (typo) suggestion, from bench/search_ours.js (the same code in node);
+- bytes: each query runs in a new browser context (nothing cached) and the local web server
+  counts the bytes it sends of each engine's files (ours: static/search.js and zoeken/index/;
+  Pagefind: pagefind/), i.e. what the first query of a visit downloads to show ten results with
+  their excerpts. Python's server sends files as they are: Pagefind's are gzip-compressed by
+  Pagefind itself, ours are plain JSON, so ours is also given as gzip would send it;
+- index time: Pagefind's is the wall clock and CPU time (user + system) of `pagefind --site`;
+  ours, of making every index file from the parsed articles in one process (the words and
+  weights of each article, the buckets, vocabulary and fragments): what the build spends on
+  search, measured apart (in the build it is spread over the parsing workers and the writing).
+  Median of --runs runs.
+
+The table goes into bench/README.md between <!-- search --> and <!-- /search -->.
+"""
+from __future__ import annotations
+
+import argparse
+import functools
+import gzip
+import http.server
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import venv
+from datetime import datetime, timezone
+from pathlib import Path
+from urllib.parse import quote
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+sys.path.insert(0, str(BENCH))
+from run import git_state, machine  # noqa: E402  (the same machine line as the build benchmark)
+
+START, END = "<!-- search -->", "<!-- /search -->"
+PAGEFIND = "pagefind[bin]==1.5.2"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+KINDS = ("word", "words", "plural", "accent", "two words", "name", "typo")
+
+
+def log(message: str) -> None:
+    print(f"[search bench] {message}", flush=True)
+
+
+def judged(name: str) -> list[dict]:
+    lines = [line.split("\t") for line in (BENCH / "judged" / name).read_text(encoding="utf-8").splitlines()
+             if line and not line.startswith("#")]
+    return [dict(zip(lines[0], row + [""] * (len(lines[0]) - len(row)))) for row in lines[1:]]
+
+
+def article_path(url: str) -> str | None:
+    """'nieuws/<slug>/' out of any URL or path of an article page."""
+    parts = url.split("#")[0].split("?")[0].rstrip("/").split("/")
+    return f"nieuws/{parts[-1]}/" if len(parts) >= 2 and parts[-2] == "nieuws" else None
+
+
+# ------------------------------------------------------------------ sites
+class Site:
+    def __init__(self, name: str, work: Path):
+        self.name = name
+        self.folder = work / ("sample" if name == "sample" else f"n{name}")
+        self.content = REPO / "content" if name == "sample" else self.folder / "content"
+        self.site = self.folder / "site"
+        self.pagefind_site = self.folder / "pagefind-site"
+        self.queries = judged("sample.tsv" if name == "sample" else "corpus.tsv")
+
+    @property
+    def title(self) -> str:
+        return "the sample site" if self.name == "sample" else f"{int(self.name):,} articles (bench/corpus.py)"
+
+    def prepare(self) -> int:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        if self.name != "sample":
+            stamp = self.folder / "corpus.stamp"
+            made = (BENCH / "corpus.py").read_bytes()
+            if not stamp.exists() or stamp.read_bytes() != made:
+                log(f"generating {self.name} articles")
+                subprocess.run([sys.executable, str(BENCH / "corpus.py"), "--n", self.name, "--out",
+                                str(self.content), "--force"], check=True, stdout=subprocess.DEVNULL)
+                stamp.write_bytes(made)
+        log(f"building {self.title}")
+        wijknieuws = Path(sys.executable).with_name("wijknieuws")
+        subprocess.run([str(wijknieuws), "build", "--quiet", "--content", str(self.content), "--out", str(self.site)],
+                       cwd=self.folder, check=True)
+        return len(list((self.site / "zoeken/index/f").glob("*.json")))
+
+    def copy_for_pagefind(self) -> None:
+        """The built site with data-pagefind-body on each article page's <article>."""
+        if self.pagefind_site.exists():
+            shutil.rmtree(self.pagefind_site)
+        shutil.copytree(self.site, self.pagefind_site, copy_function=os.link)
+        for page in self.pagefind_site.glob("nieuws/*/index.html"):
+            html = page.read_text(encoding="utf-8")
+            marked = html.replace('<article class="article">', '<article class="article" data-pagefind-body>', 1)
+            assert marked != html, page
+            page.unlink()  # a hard link to the built site: write a file of its own
+            page.write_text(marked, encoding="utf-8")
+
+
+# ------------------------------------------------------------------ index time
+OURS_INDEX = """
+import json, statistics, sys, time
+from pathlib import Path
+from wijknieuws.pipeline import Options, load, open_cache
+from wijknieuws.search import SearchIndex
+from wijknieuws.words import article_terms
+options = Options(content=Path(sys.argv[1]), out=Path(sys.argv[2]))
+model = load(options, open_cache(options)).model
+runs = []
+for _ in range(int(sys.argv[3])):
+    wall, cpu = time.perf_counter(), time.process_time()
+    terms = {a.source: article_terms(a) for a in model.articles}
+    files = SearchIndex().files(model, terms)
+    fragments = [make() for _, _, make in SearchIndex.fragments(model)]
+    runs.append((time.perf_counter() - wall, time.process_time() - cpu))
+print(json.dumps(runs))
+"""
+
+
+def ours_index_time(site: Site, runs: int) -> dict:
+    done = subprocess.run([sys.executable, "-c", OURS_INDEX, str(site.content), str(site.site), str(runs)],
+                          cwd=site.folder, check=True, capture_output=True, text=True)
+    measured = json.loads(done.stdout)
+    return {"wall": statistics.median(m[0] for m in measured), "cpu": statistics.median(m[1] for m in measured)}
+
+
+def pagefind_python(work: Path) -> Path:
+    env = work / "venv-pagefind"
+    python = env / "bin" / "python"
+    if not python.exists():
+        log(f"installing {PAGEFIND} into {env}")
+        venv.create(env, with_pip=True)
+        subprocess.run([str(python), "-m", "pip", "install", "--quiet", PAGEFIND], check=True)
+    return python
+
+
+def pagefind_version(python: Path) -> str:
+    return subprocess.run([str(python), "-m", "pagefind", "--version"], capture_output=True, text=True,
+                          check=True).stdout.split()[-1]
+
+
+def pagefind_index_time(site: Site, python: Path, runs: int) -> dict:
+    walls, cpus = [], []
+    for _ in range(runs):
+        shutil.rmtree(site.pagefind_site / "pagefind", ignore_errors=True)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        wall = time.perf_counter()
+        subprocess.run([str(python), "-m", "pagefind", "--site", str(site.pagefind_site), "--glob",
+                        "nieuws/*/index.html"], check=True, stdout=subprocess.DEVNULL)
+        walls.append(time.perf_counter() - wall)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return {"wall": statistics.median(walls), "cpu": statistics.median(cpus)}
+
+
+# ------------------------------------------------------------------ queries in the browser
+class Counting(http.server.SimpleHTTPRequestHandler):
+    """Serves the work folder and adds up the bytes of each file it sends."""
+
+    sent: list[tuple[str, int]] = []
+
+    def log_message(self, *args):
+        pass
+
+    def copyfile(self, source, outputfile):
+        size = os.fstat(source.fileno()).st_size
+        Counting.sent.append((self.path, size))
+        super().copyfile(source, outputfile)
+
+
+PAGEFIND_QUERY = """async ([base, query]) => {
+  const pagefind = await import(base + "pagefind/pagefind.js");
+  const search = await pagefind.search(query);
+  const shown = await Promise.all(search.results.slice(0, 10).map((r) => r.data()));
+  return shown.map((d) => d.url);
+}"""
+
+
+def ask(browser, url: str, engine: str, query: str, base: str) -> tuple[list[str], list[tuple[str, int]]]:
+    """The first ten results' article paths, and the files the query downloaded."""
+    context = browser.new_context()
+    tab = context.new_page()
+    try:
+        Counting.sent = []
+        if engine == "ours":
+            tab.goto(f"{url}zoeken/?q={quote(query)}")
+            tab.wait_for_function("document.getElementById('zoek-status').textContent.includes('\u2018')",
+                                  timeout=60_000)
+            found = [tab.evaluate("a => a.href", a) for a in tab.query_selector_all("#zoek-resultaten h2 a")]
+            files = [(p, n) for p, n in Counting.sent if "/zoeken/index/" in p or p.endswith("/static/search.js")]
+        else:
+            tab.goto(f"{base}probe.html")
+            found = tab.evaluate(PAGEFIND_QUERY, [url.removeprefix(base.rstrip("/")), query])
+            files = [(p, n) for p, n in Counting.sent if "/pagefind/" in p]
+        return [article_path(u) for u in found[:10]], files
+    finally:
+        context.close()
+
+
+def gzip_size(work: Path, path: str) -> int:
+    return len(gzip.compress((work / path.lstrip("/").split("?")[0]).read_bytes(), compresslevel=6, mtime=0))
+
+
+def scores(queries: list[dict], found: list[list[str]]) -> dict:
+    ranks = []
+    for row, paths in zip(queries, found):
+        want = f"nieuws/{row['first']}/"
+        ranks.append(paths.index(want) + 1 if want in paths else None)
+    by_kind = {}
+    for kind in KINDS:
+        picked = [r for row, r in zip(queries, ranks) if row["kind"] == kind]
+        if picked:
+            by_kind[kind] = [sum(r == 1 for r in picked), len(picked)]
+    return {"p1": sum(r == 1 for r in ranks) / len(ranks), "mrr": sum(1 / r for r in ranks if r) / len(ranks),
+            "ranks": ranks, "by_kind": by_kind}
+
+
+def after_suggestion(site: Site) -> dict:
+    """Ours for the typo queries once the reader follows 'Bedoelde u' (bench/search_ours.js)."""
+    typos = [row for row in site.queries if row["kind"] == "typo"]
+    done = subprocess.run(["node", str(BENCH / "search_ours.js"), str(site.site)],
+                          input=json.dumps([row["query"] for row in typos]), capture_output=True, text=True, check=True)
+    results = json.loads(done.stdout)
+    return scores(typos, [r["suggested"] or r["paths"] for r in results])
+
+
+def run_queries(site: Site, engines: list[str], work: Path) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    (work / "probe.html").write_text("<!doctype html><title>probe</title>", encoding="utf-8")
+    handler = functools.partial(Counting, directory=str(work))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    out = {}
+    try:
+        with sync_playwright() as playwright:
+            chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+            browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+            for engine in engines:
+                root = site.site if engine == "ours" else site.pagefind_site
+                url = base + root.relative_to(work).as_posix() + "/"
+                found, sizes, gzipped = [], [], []
+                for row in site.queries:
+                    paths, files = ask(browser, url, engine, row["query"], base)
+                    found.append(paths)
+                    sizes.append(sum(n for _, n in files))
+                    gzipped.append(sum(gzip_size(work, p) for p, _ in files) if engine == "ours" else sizes[-1])
+                out[engine] = {**scores(site.queries, found), "bytes": sizes, "gzip": gzipped, "found": found}
+            browser.close()
+    finally:
+        server.shutdown()
+    return out
+
+
+# ------------------------------------------------------------------ report
+def kb(values: list[int]) -> str:
+    return f"{statistics.median(values) / 1024:,.0f} KB (max {max(values) / 1024:,.0f})"
+
+
+def seconds(x: float) -> str:
+    return f"{x:.2f} s" if x < 10 else f"{x:.1f} s"
+
+
+def results_block(data: dict) -> str:
+    lines = [START, "", f"_Written by `python bench/search.py --sites {','.join(data['sites'])} --runs "
+             f"{data['runs']}`, started {data['started']}; do not edit by hand._", "",
+             f"Machine: {data['machine']}; wijknieuws{data['commit']}; Pagefind {data.get('pagefind', 'not measured')}.",
+             ""]
+    for name in data["sites"]:
+        entry = data["results"][name]
+        lines += [f"### {entry['title']}", "",
+                  f"{entry['articles']:,} articles, {len(entry['queries'])} judged queries "
+                  f"(`bench/judged/{'sample' if name == 'sample' else 'corpus'}.tsv`).", "",
+                  "| engine | precision@1 | MRR | typos, after \u201cBedoelde u\u201d | first query downloads "
+                  "(median, max) | as gzip | index time (wall) | index time (CPU) |",
+                  "|---|---|---|---|---|---|---|---|"]
+        for engine, label in (("ours", "wijknieuws"), ("pagefind", f"Pagefind {data.get('pagefind', '')}")):
+            if engine not in entry["queries_run"]:
+                continue
+            q, t = entry["queries_run"][engine], entry["index"][engine]
+            typo = entry.get("typos_after") if engine == "ours" else None
+            typo_cell = f"{typo['by_kind']['typo'][0]}/{typo['by_kind']['typo'][1]} first" if typo else "\u2013"
+            gz = kb(q["gzip"]) if engine == "ours" else "(its files are gzip already)"
+            lines.append(f"| {label} | {q['p1']:.3f} | {q['mrr']:.3f} | {typo_cell} | {kb(q['bytes'])} | {gz} | "
+                         f"{seconds(t['wall'])} | {seconds(t['cpu'])} |")
+        if {"ours", "pagefind"} <= entry["queries_run"].keys():
+            o, p = entry["queries_run"]["ours"], entry["queries_run"]["pagefind"]
+            to, tp = entry["index"]["ours"], entry["index"]["pagefind"]
+            lines += ["", f"Ours against Pagefind: precision@1 {o['p1'] - p['p1']:+.3f}, MRR {o['mrr'] - p['mrr']:+.3f}; "
+                      f"bytes of a first query (median) {statistics.median(o['bytes']) / statistics.median(p['bytes']):.2f}\u00d7 "
+                      f"theirs as sent here, {statistics.median(o['gzip']) / statistics.median(p['bytes']):.2f}\u00d7 with gzip; "
+                      f"index time {to['wall'] / tp['wall']:.3f}\u00d7 theirs (wall), {to['cpu'] / tp['cpu']:.3f}\u00d7 (CPU)."]
+            lines += ["", "First result right, by kind of query (as typed):", "",
+                      "| kind | " + " | ".join(k for k in KINDS if k in o["by_kind"]) + " |",
+                      "|---|" + "---|" * len([k for k in KINDS if k in o["by_kind"]])]
+            for engine, label in (("ours", "wijknieuws"), ("pagefind", "Pagefind")):
+                kinds = entry["queries_run"][engine]["by_kind"]
+                lines.append(f"| {label} | " + " | ".join(f"{kinds[k][0]}/{kinds[k][1]}" for k in KINDS
+                                                          if k in o["by_kind"]) + " |")
+        lines.append("")
+    lines.append(END)
+    return "\n".join(lines)
+
+
+def write_readme(path: Path, block: str) -> None:
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark\n"
+    if START in text and END in text and text.index(START) < text.index(END):
+        text = text[:text.index(START)] + block + text[text.index(END) + len(END):]
+    else:
+        text = text.rstrip("\n") + "\n\n## Search beside Pagefind\n\n" + block + "\n"
+    path.write_text(text, encoding="utf-8")
+
+
+def parse_args(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sites", default="sample,10000",
+                    help="'sample' and/or corpus sizes, comma-separated (default: sample,10000)")
+    ap.add_argument("--engines", default="ours,pagefind", help="ours and/or pagefind (default: both)")
+    ap.add_argument("--runs", type=int, default=3, help="index-time runs per engine and site (default: 3)")
+    ap.add_argument("--work", type=Path, default=BENCH / "work" / "search",
+                    help="scratch folder: sites, Pagefind's venv, results.json (default: bench/work/search)")
+    ap.add_argument("--readme", type=Path, default=BENCH / "README.md",
+                    help="the file whose search section is rewritten (default: bench/README.md)")
+    return ap.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    engines = [e for e in args.engines.split(",") if e]
+    work = args.work.resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    data = {"sites": [s for s in args.sites.split(",") if s], "runs": args.runs, "machine": machine(),
+            "commit": git_state(), "started": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+            "results": {}}
+    python = pagefind_python(work) if "pagefind" in engines else None
+    if python:
+        data["pagefind"] = pagefind_version(python)
+    for name in data["sites"]:
+        site = Site(name, work)
+        entry = data["results"][name] = {"title": site.title, "articles": site.prepare(), "queries": site.queries,
+                                         "index": {}}
+        if "ours" in engines:
+            log(f"{name}: our index time")
+            entry["index"]["ours"] = ours_index_time(site, args.runs)
+            entry["typos_after"] = after_suggestion(site)
+        if python:
+            log(f"{name}: Pagefind's index time")
+            site.copy_for_pagefind()
+            entry["index"]["pagefind"] = pagefind_index_time(site, python, args.runs)
+        log(f"{name}: {len(site.queries)} queries in Chromium")
+        entry["queries_run"] = run_queries(site, engines, work)
+        for engine, q in entry["queries_run"].items():
+            log(f"{name}: {engine}: p@1 {q['p1']:.3f}, MRR {q['mrr']:.3f}, "
+                f"{statistics.median(q['bytes']) / 1024:.0f} KB, index {entry['index'][engine]['wall']:.2f} s")
+    (work / "results.json").write_text(json.dumps(data, indent=1), encoding="utf-8")
+    write_readme(args.readme, results_block(data))
+    log(f"wrote {args.readme}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
