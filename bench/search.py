@@ -29,7 +29,7 @@ For each site (the sample content, and bench/corpus.py's corpus of N articles):
   ours, of making every index file from the parsed articles in one process (the words and
   weights of each article, the buckets, vocabulary and fragments): what the build spends on
   search, measured apart (in the build it is spread over the parsing workers and the writing).
-  Median of --runs runs.
+  Median of --runs runs, the engines in turns.
 
 The table goes into bench/README.md between <!-- search --> and <!-- /search -->.
 """
@@ -56,7 +56,7 @@ from urllib.parse import quote
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 sys.path.insert(0, str(BENCH))
-from run import git_state, machine  # noqa: E402  (the same machine line as the build benchmark)
+from run import git_state, machine, wait_idle  # noqa: E402  (the build benchmark's helpers)
 
 START, END = "<!-- search -->", "<!-- /search -->"
 PAGEFIND = "pagefind[bin]==1.5.2"
@@ -126,29 +126,25 @@ class Site:
 
 # ------------------------------------------------------------------ index time
 OURS_INDEX = """
-import json, statistics, sys, time
+import json, sys, time
 from pathlib import Path
 from wijknieuws.pipeline import Options, load, open_cache
 from wijknieuws.search import SearchIndex
 from wijknieuws.words import article_terms
 options = Options(content=Path(sys.argv[1]), out=Path(sys.argv[2]))
 model = load(options, open_cache(options)).model
-runs = []
-for _ in range(int(sys.argv[3])):
-    wall, cpu = time.perf_counter(), time.process_time()
-    terms = {a.source: article_terms(a) for a in model.articles}
-    files = SearchIndex().files(model, terms)
-    fragments = [make() for _, _, make in SearchIndex.fragments(model)]
-    runs.append((time.perf_counter() - wall, time.process_time() - cpu))
-print(json.dumps(runs))
+wall, cpu = time.perf_counter(), time.process_time()
+terms = {a.source: article_terms(a) for a in model.articles}
+files = SearchIndex().files(model, terms)
+fragments = [make() for _, _, make in SearchIndex.fragments(model)]
+print(json.dumps({"wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu}))
 """
 
 
-def ours_index_time(site: Site, runs: int) -> dict:
-    done = subprocess.run([sys.executable, "-c", OURS_INDEX, str(site.content), str(site.site), str(runs)],
+def ours_index_time(site: Site) -> dict:
+    done = subprocess.run([sys.executable, "-c", OURS_INDEX, str(site.content), str(site.site)],
                           cwd=site.folder, check=True, capture_output=True, text=True)
-    measured = json.loads(done.stdout)
-    return {"wall": statistics.median(m[0] for m in measured), "cpu": statistics.median(m[1] for m in measured)}
+    return json.loads(done.stdout)
 
 
 def pagefind_python(work: Path) -> Path:
@@ -166,18 +162,15 @@ def pagefind_version(python: Path) -> str:
                           check=True).stdout.split()[-1]
 
 
-def pagefind_index_time(site: Site, python: Path, runs: int) -> dict:
-    walls, cpus = [], []
-    for _ in range(runs):
-        shutil.rmtree(site.pagefind_site / "pagefind", ignore_errors=True)
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        wall = time.perf_counter()
-        subprocess.run([str(python), "-m", "pagefind", "--site", str(site.pagefind_site), "--glob",
-                        "nieuws/*/index.html"], check=True, stdout=subprocess.DEVNULL)
-        walls.append(time.perf_counter() - wall)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
-    return {"wall": statistics.median(walls), "cpu": statistics.median(cpus)}
+def pagefind_index_time(site: Site, python: Path) -> dict:
+    shutil.rmtree(site.pagefind_site / "pagefind", ignore_errors=True)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall = time.perf_counter()
+    subprocess.run([str(python), "-m", "pagefind", "--site", str(site.pagefind_site), "--glob",
+                    "nieuws/*/index.html"], check=True, stdout=subprocess.DEVNULL)
+    wall = time.perf_counter() - wall
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"wall": wall, "cpu": after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime}
 
 
 # ------------------------------------------------------------------ queries in the browser
@@ -345,6 +338,9 @@ def parse_args(argv=None):
                     help="'sample' and/or corpus sizes, comma-separated (default: sample,10000)")
     ap.add_argument("--engines", default="ours,pagefind", help="ours and/or pagefind (default: both)")
     ap.add_argument("--runs", type=int, default=3, help="index-time runs per engine and site (default: 3)")
+    ap.add_argument("--wait-idle", type=float, default=60, metavar="SECONDS",
+                    help="before each index-time run, wait up to this long for other processes to leave "
+                         "the cores idle (default: 60; 0 turns it off)")
     ap.add_argument("--work", type=Path, default=BENCH / "work" / "search",
                     help="scratch folder: sites, Pagefind's venv, results.json (default: bench/work/search)")
     ap.add_argument("--readme", type=Path, default=BENCH / "README.md",
@@ -365,16 +361,23 @@ def main(argv=None) -> int:
         data["pagefind"] = pagefind_version(python)
     for name in data["sites"]:
         site = Site(name, work)
-        entry = data["results"][name] = {"title": site.title, "articles": site.prepare(), "queries": site.queries,
-                                         "index": {}}
-        if "ours" in engines:
-            log(f"{name}: our index time")
-            entry["index"]["ours"] = ours_index_time(site, args.runs)
-            entry["typos_after"] = after_suggestion(site)
+        entry = data["results"][name] = {"title": site.title, "articles": site.prepare(), "queries": site.queries}
         if python:
-            log(f"{name}: Pagefind's index time")
             site.copy_for_pagefind()
-            entry["index"]["pagefind"] = pagefind_index_time(site, python, args.runs)
+        # in turns, so that a machine that gets busier or quieter meanwhile affects both alike
+        timed: dict[str, list[dict]] = {engine: [] for engine in engines}
+        for run in range(args.runs):
+            load = wait_idle(args.wait_idle) if args.wait_idle > 0 else 0.0
+            log(f"{name}: index time, run {run + 1} of {args.runs} (other processes: {load:.2f} cores busy)")
+            if "ours" in engines:
+                timed["ours"].append(ours_index_time(site))
+            if python:
+                timed["pagefind"].append(pagefind_index_time(site, python))
+        entry["index"] = {engine: {key: statistics.median(t[key] for t in runs) for key in ("wall", "cpu")}
+                          for engine, runs in timed.items()}
+        entry["index_runs"] = timed
+        if "ours" in engines:
+            entry["typos_after"] = after_suggestion(site)
         log(f"{name}: {len(site.queries)} queries in Chromium")
         entry["queries_run"] = run_queries(site, engines, work)
         for engine, q in entry["queries_run"].items():

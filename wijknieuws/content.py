@@ -206,7 +206,7 @@ class Loaded:
     errors: tuple[ContentError, ...]
     warnings: tuple[ContentError, ...]
     looked_up: tuple[tuple[str, bool], ...]
-    terms: str = ""  # for the search index (words.article_terms)
+    terms: tuple[str, str] = ("", "")  # for the search index (words.article_terms)
 
     def still_valid(self, present: frozenset[str]) -> bool:
         return all((rel in present) == existed for rel, existed in self.looked_up)
@@ -239,7 +239,7 @@ class Reader:
         if article:
             article.digest, article.shaping  # hashed here, on the worker's core, and cached with the article
         return Loaded(article, tuple(problems.errors), tuple(problems.warnings), tuple(sorted(looked_up.items())),
-                      article_terms(article) if article else "")
+                      article_terms(article) if article else ("", ""))
 
 
 def _read(path: Path, source: str, raw: bytes, registries: Registries, renderer: MarkdownRenderer,

@@ -55,15 +55,17 @@ def _postings(docs: dict[int, int]) -> list[int]:
     return flat
 
 
-def _pairs(terms: str):
-    """'form:weight ...' (words.article_terms) as (form, weight) pairs."""
-    for token in terms.split():
-        form, _, weight = token.rpartition(":")
-        yield form, int(weight)
+def _pairs(terms: tuple[str, str]) -> dict[str, int]:
+    """An article's (forms, weights) (words.article_terms) as {form: weight}."""
+    forms, weights = terms
+    return dict(zip(forms.split(), map(int, weights.split())))
+
+
+_date = lru_cache(maxsize=4096)(dutch_date)  # Babel is slow, and days repeat
 
 
 def fragment(article) -> bytes:
-    return _json([article.title, path_of(article), dutch_date(article.day),
+    return _json([article.title, path_of(article), _date(article.day),
                   " · ".join(w.name for w in article.wijken), TYPE_LABEL[article.type], article.summary,
                   article.image_caption, plain_text(article.body_html)])
 
@@ -79,7 +81,7 @@ class SearchIndex:
 
     def __init__(self):
         self.order: tuple[str, ...] = ()
-        self.terms: dict[str, str] = {}
+        self.terms: dict[str, tuple[str, str]] = {}
         self.buckets = 0
         self.bucket_files: dict[int, bytes] = {}
         self.vocabulary: Counter = Counter()   # form -> the number of articles that have it
@@ -108,12 +110,12 @@ class SearchIndex:
                     postings[term][form] = docs
         return postings
 
-    def _change(self, doc: int, old: str, new: str) -> set[int]:
+    def _change(self, doc: int, old: tuple[str, str], new: tuple[str, str]) -> set[int]:
         """Moves the article's postings from its old terms to its new ones; returns the buckets
         that changed. Only the forms that came, went or changed weight are touched: an edit of
         a sentence rewrites a few buckets, not every bucket the article has words in."""
         touched = set()
-        before, after = dict(_pairs(old)), dict(_pairs(new))
+        before, after = _pairs(old), _pairs(new)
         for form in before.keys() - after.keys():
             term = stem(form)
             bucket = bucket_of(term, self.buckets)
@@ -137,18 +139,18 @@ class SearchIndex:
                 touched.add(bucket)
         return touched
 
-    def _fill(self, order: tuple[str, ...], terms: dict[str, str]) -> None:
-        """All postings at once, for an empty index: the articles' 'form:weight' tokens grouped
+    def _fill(self, order: tuple[str, ...], terms: dict[str, tuple[str, str]]) -> None:
+        """All postings at once, for an empty index: the articles' (form, weight) pairs grouped
         first (far fewer different ones than postings), then each form's stem and bucket found
         once, none of _change's per-article bookkeeping."""
-        by_token: defaultdict[str, list[int]] = defaultdict(list)
+        by_pair: defaultdict[tuple[str, str], list[int]] = defaultdict(list)
         for doc, source in enumerate(order):
-            for token in terms[source].split():
-                by_token[token].append(doc)
+            forms, weights = terms[source]
+            for pair in zip(forms.split(), weights.split()):
+                by_pair[pair].append(doc)
             self.terms[source] = terms[source]
         index: defaultdict[str, dict[int, int]] = defaultdict(dict)
-        for token, docs in by_token.items():
-            form, _, weight = token.rpartition(":")
+        for (form, weight), docs in by_pair.items():
             index[form].update(dict.fromkeys(docs, int(weight)))
         self._postings = {bucket: {} for bucket in range(self.buckets)}
         for form, docs in index.items():
@@ -156,7 +158,7 @@ class SearchIndex:
             self._postings[bucket_of(term, self.buckets)].setdefault(term, {})[form] = docs
             self.vocabulary[form] = len(docs)
 
-    def _update_postings(self, order: tuple[str, ...], terms: dict[str, str], buckets: int) -> set[int]:
+    def _update_postings(self, order: tuple[str, ...], terms: dict[str, tuple[str, str]], buckets: int) -> set[int]:
         if order[:len(self.order)] != self.order or buckets != self.buckets:  # else: new articles at the end
             self.terms, self.buckets, self.bucket_files, self._postings = {}, buckets, {}, {}
             self.vocabulary = Counter()
@@ -166,7 +168,7 @@ class SearchIndex:
             return set(range(buckets))
         dirty = set(range(buckets)) - set(self.bucket_files)
         for doc, source in enumerate(order):
-            new, old = terms[source], self.terms.get(source, "")
+            new, old = terms[source], self.terms.get(source, ("", ""))
             if new != old:
                 dirty |= self._change(doc, old, new)
                 self.terms[source] = new
@@ -182,7 +184,7 @@ class SearchIndex:
         return [(f"{INDEX}v/{length}.json", _json([[form, -count] for count, form in sorted(by_length[length])]))
                 for length in range(1, LONGEST + 1)]
 
-    def files(self, model: SiteModel, terms: dict[str, str]) -> list[tuple[str, bytes]]:
+    def files(self, model: SiteModel, terms: dict[str, tuple[str, str]]) -> list[tuple[str, bytes]]:
         articles = model.articles[::-1]  # oldest first: stable ids
         buckets = max(1, min(MAX_BUCKETS, -(-len(articles) // DOCS_PER_BUCKET)))
         for bucket in self._update_postings(tuple(a.source for a in articles), terms, buckets):

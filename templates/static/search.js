@@ -107,7 +107,14 @@ function stem(word) {
   if (n >= 4 && !isVowel(last) && last !== "I" && /^(aa|ee|oo|uu)$/.test(s.slice(n - 3, n - 1)) && !isVowel(s[n - 4])) {
     s = s.slice(0, n - 2) + last;
   }
-  return s.replace(/Y/g, "y").replace(/I/g, "i");
+  s = s.replace(/Y/g, "y").replace(/I/g, "i");
+  // then, as words.py: a doubled final consonant is one, a final z or v is an s or f
+  if (s.length >= 3) {
+    if (/([b-df-hj-np-tv-xz])\1$/.test(s)) s = s.slice(0, -1);
+    if (s[s.length - 1] === "z") s = s.slice(0, -1) + "s";
+    else if (s[s.length - 1] === "v") s = s.slice(0, -1) + "f";
+  }
+  return s;
 }
 
 function terms(text) {
@@ -133,8 +140,10 @@ function bucketOf(term, buckets) {  // FNV-1a, as in search.py
 // ------------------------------------------------------------------ ranking (no page needed: the tests run it in node)
 // BM25F: the build stored each word form's weight in each article (wijknieuws/words.py); here
 // each word of the query adds idf * tf * (K1 + 1) / (tf + K1), where tf is the weight of all
-// forms of its stem, the form the reader typed counting EXACT times more. Articles that have
-// more of the query's words come first, then the higher score; the date only breaks ties.
+// forms of its stem, the form the reader typed counting EXACT times more. idf is at least
+// MIN_IDF: a word in nearly every article tells little, but a title that has it should still
+// beat a text that mentions it in passing. Articles that have more of the query's words come
+// first, then the higher score; the date only breaks ties (newest first; no boost for recency).
 var K1 = 1.2, EXACT = 0.5, SCALE = 4, MIN_IDF = 0.2;
 var FEW = 3;  // a word found in fewer articles than this may be a typo: the page looks for what was meant
 
@@ -151,12 +160,12 @@ function queryWords(text) {  // [{word, term}] once per stem, in the order typed
 // Optimal string alignment distance (an adjacent swap is one edit), given up above `most`.
 function distance(a, b, most) {
   if (Math.abs(a.length - b.length) > most) return most + 1;
-  var rows = [];
-  for (var i = 0; i <= a.length; i++) {
+  var rows = [[]];
+  for (var j = 0; j <= b.length; j++) rows[0].push(j);
+  for (var i = 1; i <= a.length; i++) {
     rows.push([i]);
     var low = i;
-    for (var j = 1; j <= b.length; j++) {
-      if (i === 0) { rows[i].push(j); low = 0; continue; }
+    for (j = 1; j <= b.length; j++) {
       var cost = a[i - 1] === b[j - 1] ? 0 : 1;
       var d = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
       if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[i - 2][j - 2] + 1);
@@ -171,7 +180,6 @@ function distance(a, b, most) {
 // load(path) gives a promise of the parsed JSON file under zoeken/index/.
 function Searcher(load) {
   var self = this;
-  this.load = load;
   this.meta = load("meta.json");
   this.fragment = function (id) { return load("f/" + id + ".json"); };
 
@@ -216,7 +224,8 @@ function Searcher(load) {
   };
 
   // The site's own word within one edit (two for words of six letters or more) of a word that
-  // found nothing, or almost nothing while the other is common; the most frequent nearest one.
+  // found nothing, or was found `found` times while the other is at least ten times as common
+  // (a typo in the content itself); the nearest, then the most frequent.
   this.suggest = function (word, found) {
     if (word.length < 4 || /^[0-9]+$/.test(word)) return Promise.resolve(null);
     var most = word.length >= 6 ? 2 : 1;
