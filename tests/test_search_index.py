@@ -10,9 +10,11 @@ from itertools import accumulate
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from wijknieuws.search import bucket_of
-from wijknieuws.words import fold, stem
+from wijknieuws.words import fold, split, stem
 
 ROOT = Path(__file__).resolve().parent.parent
 SEARCH_JS = ROOT / "templates/static/search.js"
@@ -116,3 +118,11 @@ def test_an_article_added_then_removed_leaves_no_trace_in_the_index(cli, tmp_pat
     assert cli("build").code == 0
     assert cli("build", "--out", "fresh").code == 0
     assert tree_bytes(tmp_path / "site/zoeken/index") == tree_bytes(tmp_path / "fresh/zoeken/index")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text())
+def test_the_fast_word_split_is_the_regular_expression(text):
+    """words.split (a byte table) finds exactly the words of [a-z0-9]+ in the folded text,
+    which search.js uses for queries."""
+    assert split(text) == re.findall(r"[a-z0-9]+", fold(text))

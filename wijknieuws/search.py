@@ -21,11 +21,10 @@ from functools import lru_cache, partial
 from operator import sub
 
 from .links import path_of
-from .markup import plain_text
 from .model import SiteModel
 from .pages import TYPE_LABEL
 from .render import dutch_date
-from .words import stem
+from .words import body_text, stem
 
 INDEX = "zoeken/index/"
 DOCS_PER_BUCKET = 40   # about 40 articles' worth of postings per bucket file
@@ -67,7 +66,7 @@ _date = lru_cache(maxsize=4096)(dutch_date)  # Babel is slow, and days repeat
 def fragment(article) -> bytes:
     return _json([article.title, path_of(article), _date(article.day),
                   " · ".join(w.name for w in article.wijken), TYPE_LABEL[article.type], article.summary,
-                  article.image_caption, plain_text(article.body_html)])
+                  article.image_caption, body_text(article)])
 
 
 class SearchIndex:

@@ -23,7 +23,9 @@ from functools import lru_cache
 import snowballstemmer
 
 _WORD = re.compile(r"[a-z0-9]+")
-_TAG = re.compile(r"<[^>]+>")  # the body's words, as markup.plain_text has them, spaces left as they are
+# The same words, faster on long text: every byte but a-z and 0-9 (UTF-8's too) made a space.
+_SPACES = bytes(c if chr(c) in "abcdefghijklmnopqrstuvwxyz0123456789" else 32 for c in range(256))
+_TAG = re.compile(r"<[^>]+>")
 # Words in nearly every article: indexing them would only make every bucket heavier.
 STOPWORDS = frozenset("""
 aan al als bij dan dat de der des die dit door een en er had heb hebben heeft het hij hoe
@@ -77,6 +79,11 @@ def stem(word: str) -> str:
     return s
 
 
+def split(text: str) -> list[str]:
+    """The folded words of text, stop words too: _WORD.findall(fold(text)), in a third of the time."""
+    return fold(text).encode().translate(_SPACES).decode("ascii").split()
+
+
 def words(text: str) -> list[str]:
     """The folded words of text that search looks at, in order, repeats kept."""
     return [w for w in _WORD.findall(fold(text)) if w not in STOPWORDS]
@@ -95,7 +102,13 @@ def article_fields(article) -> dict[str, str]:
         names.append(article.dossier.title)
     return {"title": article.title, "names": " ".join(names),
             "summary": f"{article.summary} {article.image_caption}",
-            "body": html.unescape(_TAG.sub(" ", article.body_html))}
+            "body": body_text(article)}
+
+
+def body_text(article) -> str:
+    """The text of the body: markup.plain_text, its line breaks and runs of spaces left as
+    they are (the page shows them as single spaces; joining them again costs a third of this)."""
+    return html.unescape(_TAG.sub(" ", article.body_html))
 
 
 def weigh(fields: dict[str, str]) -> tuple[str, str]:
@@ -105,20 +118,21 @@ def weigh(fields: dict[str, str]) -> tuple[str, str]:
     total: dict[str, float] = {}
     for name in ("body", "summary", "names", "title"):  # the longest first: the others add to it
         weight, b, usual = FIELDS[name]
-        found = _WORD.findall(fold(fields[name]))
+        found = split(fields[name])
         counts = Counter(found)
         stops = STOPWORDS & counts.keys()
         length = len(found) - sum([counts[word] for word in stops])
         if not length:
             continue
-        scaled = SCALE * weight / (1 - b + b * length / usual)
-        if not total:
-            total = {form: count * scaled for form, count in counts.items() if form not in stops}
+        # in quarters; an occurrence weighs at least an eighth (a word once in 3,000 is still there)
+        scaled = max(SCALE * weight / (1 - b + b * length / usual), 0.5)
+        if not total:  # each weight starts at 0.5, so that int() rounds it, and it is at least 1
+            total = {form: count * scaled + 0.5 for form, count in counts.items() if form not in stops}
             continue
         for form, count in counts.items():
             if form not in stops:
-                total[form] = total.get(form, 0.0) + count * scaled
-    return " ".join(total), " ".join([str(int(w + 0.5) or 1) for w in total.values()])
+                total[form] = total.get(form, 0.5) + count * scaled
+    return " ".join(total), " ".join(map(str, map(int, total.values())))
 
 
 def article_terms(article) -> tuple[str, str]:
