@@ -84,6 +84,8 @@ class SearchIndex:
         self.buckets = 0
         self.bucket_files: dict[int, bytes] = {}
         self.vocabulary: Counter = Counter()   # form -> the number of articles that have it
+        self.vocabulary_files: dict[int, bytes] = {}
+        self._lengths: set[int] = set()        # of the forms whose counts changed since those files
         self._postings: dict[int, dict[str, dict[str, dict[int, int]]]] = {}
 
     def __getstate__(self):
@@ -127,6 +129,7 @@ class SearchIndex:
             self.vocabulary[form] -= 1
             if not self.vocabulary[form]:
                 del self.vocabulary[form]
+            self._lengths.add(min(len(form), LONGEST))
             touched.add(bucket)
         for form, weight in after.items():
             if before.get(form) != weight:
@@ -135,6 +138,7 @@ class SearchIndex:
                 self._bucket(bucket).setdefault(term, {}).setdefault(form, {})[doc] = weight
                 if form not in before:
                     self.vocabulary[form] += 1
+                    self._lengths.add(min(len(form), LONGEST))
                 touched.add(bucket)
         return touched
 
@@ -160,7 +164,7 @@ class SearchIndex:
     def _update_postings(self, order: tuple[str, ...], terms: dict[str, tuple[str, str]], buckets: int) -> set[int]:
         if order[:len(self.order)] != self.order or buckets != self.buckets:  # else: new articles at the end
             self.terms, self.buckets, self.bucket_files, self._postings = {}, buckets, {}, {}
-            self.vocabulary = Counter()
+            self.vocabulary, self.vocabulary_files = Counter(), {}
         self.order = order
         if not self.terms:
             self._fill(order, terms)
@@ -175,13 +179,19 @@ class SearchIndex:
 
     def _vocabulary_files(self) -> list[tuple[str, bytes]]:
         """The forms by length, most frequent first: what a misspelt word may have meant is
-        within two edits, so within two letters of its length. Numbers are never meant."""
-        by_length: defaultdict[int, list] = defaultdict(list)
-        for form, count in self.vocabulary.items():
-            if not form.isdigit():
-                by_length[min(len(form), LONGEST)].append((-count, form))
-        return [(f"{INDEX}v/{length}.json", _json([[form, -count] for count, form in sorted(by_length[length])]))
-                for length in range(1, LONGEST + 1)]
+        within two edits, so within two letters of its length. Numbers are never meant. Made
+        again only for the lengths whose counts changed."""
+        dirty = self._lengths | (set(range(1, LONGEST + 1)) - set(self.vocabulary_files))
+        if dirty:
+            by_length: dict[int, list] = {length: [] for length in dirty}
+            for form, count in self.vocabulary.items():
+                length = min(len(form), LONGEST)
+                if length in by_length and not form.isdigit():
+                    by_length[length].append((-count, form))
+            for length, forms in by_length.items():
+                self.vocabulary_files[length] = _json([[form, -count] for count, form in sorted(forms)])
+            self._lengths = set()
+        return [(f"{INDEX}v/{length}.json", self.vocabulary_files[length]) for length in range(1, LONGEST + 1)]
 
     def files(self, model: SiteModel, terms: dict[str, tuple[str, str]]) -> list[tuple[str, bytes]]:
         articles = model.articles[::-1]  # oldest first: stable ids
