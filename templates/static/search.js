@@ -392,7 +392,7 @@ if (typeof document !== "undefined") document.addEventListener("DOMContentLoaded
       hits = result.ids; shown = 0; list.innerHTML = "";
       terms = new Set(result.words.map(function (w) { return w.term; }));
       // announced only once the results are on the page, so a screen reader can go to them
-      return next().then(function () {
+      return next(mine).then(function () {
         if (mine !== run) return;
         announce(text, hits.length, better);
       });
@@ -424,17 +424,19 @@ if (typeof document !== "undefined") document.addEventListener("DOMContentLoaded
     });
   }
 
-  function next() {
+  function next(mine) {  // the next screen of results of search number `mine`, unless another began
     var page = hits.slice(shown, shown + PAGE), first = shown;
     shown += page.length;
     more.hidden = shown >= hits.length;
     return Promise.all(page.map(searcher.fragment)).then(function (fragments) {
+      if (mine !== run) return first;
       fragments.forEach(function (d) {
         var li = document.createElement("li"), card = document.createElement("article");
         card.className = "card";
         var h = document.createElement("h2"), a = document.createElement("a");
         h.className = "card__title"; a.href = root + d[1];
-        write(a, marked(d[0], terms) ? marked(d[0], terms).parts : [[d[0], false]]);
+        var title = marked(d[0], terms);
+        write(a, title ? title.parts : [[d[0], false]]);
         h.appendChild(a);
         var meta = document.createElement("p");
         meta.className = "zoeken__meta"; meta.textContent = [d[2], d[3], d[4]].join(" \u00b7 ");
@@ -461,7 +463,7 @@ if (typeof document !== "undefined") document.addEventListener("DOMContentLoaded
   wijk.addEventListener("change", later);
   soort.addEventListener("change", later);
   more.addEventListener("click", function () {
-    next().then(function (first) {  // to the first new result, so a keyboard goes on from there
+    next(run).then(function (first) {  // to the first new result, so a keyboard goes on from there
       var link = list.querySelectorAll("li")[first];
       if (link) link.querySelector("a").focus();
     });
