@@ -131,3 +131,32 @@ def test_a_query_downloads_only_its_bucket_and_the_texts_on_screen(tab, sample_s
     tab.wait_for_function("location.search.includes('wijk=rokkeveen')")
     announced(tab)
     assert "filters.json" in fetched and not any(f.startswith("v/") for f in fetched)
+
+
+HOLD_FRAGMENTS = """
+window.__gate = false; window.__held = [];
+const fetched = window.fetch;
+window.fetch = function (url, ...rest) {
+  const answer = fetched.call(this, url, ...rest);
+  if (!window.__gate || !String(url).includes("/zoeken/index/f/")) return answer;
+  return new Promise((resolve) => window.__held.push(() => resolve(answer)));
+};
+window.__release = () => window.__held.splice(0).forEach((go) => go());
+"""
+
+
+def test_results_of_an_earlier_query_that_arrive_late_are_dropped(tab, sample_site):
+    """A reader types on while the texts of the first results are still loading: those texts
+    arrive after the new query's results and must not join them."""
+    _, url = sample_site
+    tab.add_init_script(HOLD_FRAGMENTS)
+    tab.goto(url + "zoeken/")
+    tab.evaluate("window.__gate = true")
+    tab.fill("#zoekterm", "fiets")
+    tab.wait_for_function("window.__held.length > 0")  # the first results' texts are on their way
+    tab.evaluate("window.__gate = false")
+    tab.fill("#zoekterm", "vlieger")
+    found = int(announced(tab, "vlieger").split()[0])
+    tab.evaluate("window.__release()")
+    tab.evaluate("new Promise((done) => setTimeout(done, 0))")  # let the late answers be handled
+    assert len(titles(tab)) == found == 4 and not any("fiets" in t.lower() for t in titles(tab)), titles(tab)
