@@ -25,10 +25,12 @@ For each site (the sample content, and bench/corpus.py's corpus of N articles):
   Pagefind: pagefind/), i.e. what the first query of a visit downloads to show ten results with
   their excerpts. Python's server sends files as they are: Pagefind's are gzip-compressed by
   Pagefind itself, ours are plain JSON, so ours is also given as gzip would send it;
-- index time: Pagefind's is the wall clock and CPU time (user + system) of `pagefind --site`;
+- index time: Pagefind's is the wall clock and CPU time (user + system) of `pagefind --site`
+  (its own program, not through Python's wrapper);
   ours, of making every index file from the parsed articles in one process (the words and
   weights of each article, the buckets, vocabulary and fragments): what the build spends on
-  search, measured apart (in the build it is spread over the parsing workers and the writing).
+  search, measured apart (in the build it is spread over the parsing workers and the writing;
+  Babel's Dutch dates, which a build loads for its pages anyway, are loaded before the clock starts).
   Median of --runs runs, the engines in turns.
 
 The table goes into bench/README.md between <!-- search --> and <!-- /search -->.
@@ -129,10 +131,12 @@ OURS_INDEX = """
 import json, sys, time
 from pathlib import Path
 from wijknieuws.pipeline import Options, load, open_cache
+from wijknieuws.render import dutch_date
 from wijknieuws.search import SearchIndex
 from wijknieuws.words import article_terms
 options = Options(content=Path(sys.argv[1]), out=Path(sys.argv[2]))
 model = load(options, open_cache(options)).model
+dutch_date(model.articles[0].day)  # Babel's Dutch locale: loaded by a build for its pages anyway
 wall, cpu = time.perf_counter(), time.process_time()
 terms = {a.source: article_terms(a) for a in model.articles}
 files = SearchIndex().files(model, terms)
@@ -147,27 +151,30 @@ def ours_index_time(site: Site) -> dict:
     return json.loads(done.stdout)
 
 
-def pagefind_python(work: Path) -> Path:
+def pagefind_binary(work: Path) -> Path:
+    """Pagefind's own program, out of the pagefind_bin wheel: timed without Python's wrapper
+    (`python -m pagefind`) starting first."""
     env = work / "venv-pagefind"
     python = env / "bin" / "python"
     if not python.exists():
         log(f"installing {PAGEFIND} into {env}")
         venv.create(env, with_pip=True)
         subprocess.run([str(python), "-m", "pip", "install", "--quiet", PAGEFIND], check=True)
-    return python
+    return Path(subprocess.run([str(python), "-c", "import os, pagefind_bin; print(os.path.join("
+                                "os.path.dirname(pagefind_bin.__file__), 'pagefind'))"],
+                               capture_output=True, text=True, check=True).stdout.strip())
 
 
-def pagefind_version(python: Path) -> str:
-    return subprocess.run([str(python), "-m", "pagefind", "--version"], capture_output=True, text=True,
-                          check=True).stdout.split()[-1]
+def pagefind_version(binary: Path) -> str:
+    return subprocess.run([str(binary), "--version"], capture_output=True, text=True, check=True).stdout.split()[-1]
 
 
-def pagefind_index_time(site: Site, python: Path) -> dict:
+def pagefind_index_time(site: Site, binary: Path) -> dict:
     shutil.rmtree(site.pagefind_site / "pagefind", ignore_errors=True)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     wall = time.perf_counter()
-    subprocess.run([str(python), "-m", "pagefind", "--site", str(site.pagefind_site), "--glob",
-                    "nieuws/*/index.html"], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([str(binary), "--site", str(site.pagefind_site), "--glob", "nieuws/*/index.html"],
+                   check=True, stdout=subprocess.DEVNULL)
     wall = time.perf_counter() - wall
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return {"wall": wall, "cpu": after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime}
@@ -289,9 +296,11 @@ def results_block(data: dict) -> str:
              ""]
     for name in data["sites"]:
         entry = data["results"][name]
+        busy = f" Other processes kept {max(entry['busy']):.1f} of the cores busy just before the index-time runs " \
+               "(at most; CPU time is the steadier figure then)." if entry.get("busy") and max(entry["busy"]) > 0.3 else ""
         lines += [f"### {entry['title']}", "",
                   f"{entry['articles']:,} articles, {len(entry['queries'])} judged queries "
-                  f"(`bench/judged/{'sample' if name == 'sample' else 'corpus'}.tsv`).", "",
+                  f"(`bench/judged/{'sample' if name == 'sample' else 'corpus'}.tsv`).{busy}", "",
                   "| engine | precision@1 | MRR | typos, after \u201cBedoelde u\u201d | first query downloads "
                   "(median, max) | as gzip | index time (wall) | index time (CPU) |",
                   "|---|---|---|---|---|---|---|---|"]
@@ -356,23 +365,25 @@ def main(argv=None) -> int:
     data = {"sites": [s for s in args.sites.split(",") if s], "runs": args.runs, "machine": machine(),
             "commit": git_state(), "started": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
             "results": {}}
-    python = pagefind_python(work) if "pagefind" in engines else None
-    if python:
-        data["pagefind"] = pagefind_version(python)
+    pagefind = pagefind_binary(work) if "pagefind" in engines else None
+    if pagefind:
+        data["pagefind"] = pagefind_version(pagefind)
     for name in data["sites"]:
         site = Site(name, work)
         entry = data["results"][name] = {"title": site.title, "articles": site.prepare(), "queries": site.queries}
-        if python:
+        if pagefind:
             site.copy_for_pagefind()
         # in turns, so that a machine that gets busier or quieter meanwhile affects both alike
         timed: dict[str, list[dict]] = {engine: [] for engine in engines}
+        entry["busy"] = []
         for run in range(args.runs):
             load = wait_idle(args.wait_idle) if args.wait_idle > 0 else 0.0
+            entry["busy"].append(load)
             log(f"{name}: index time, run {run + 1} of {args.runs} (other processes: {load:.2f} cores busy)")
             if "ours" in engines:
                 timed["ours"].append(ours_index_time(site))
-            if python:
-                timed["pagefind"].append(pagefind_index_time(site, python))
+            if pagefind:
+                timed["pagefind"].append(pagefind_index_time(site, pagefind))
         entry["index"] = {engine: {key: statistics.median(t[key] for t in runs) for key in ("wall", "cpu")}
                           for engine, runs in timed.items()}
         entry["index_runs"] = timed
