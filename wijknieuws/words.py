@@ -22,8 +22,8 @@ from functools import lru_cache
 
 import snowballstemmer
 
-_WORD = re.compile(r"[a-z0-9]+")
-# The same words, faster on long text: every byte but a-z and 0-9 (UTF-8's too) made a space.
+# Words are runs of a-z and 0-9 in the folded text (search.js: /[a-z0-9]+/g); to find them,
+# every byte but those (UTF-8's too) is made a space.
 _SPACES = bytes(c if chr(c) in "abcdefghijklmnopqrstuvwxyz0123456789" else 32 for c in range(256))
 _TAG = re.compile(r"<[^>]+>")
 # Words in nearly every article: indexing them would only make every bucket heavier.
@@ -80,17 +80,9 @@ def stem(word: str) -> str:
 
 
 def split(text: str) -> list[str]:
-    """The folded words of text, stop words too: _WORD.findall(fold(text)), in a third of the time."""
+    """The folded words of text, stop words too: re.findall("[a-z0-9]+", fold(text)), in a third
+    of the time."""
     return fold(text).encode().translate(_SPACES).decode("ascii").split()
-
-
-def words(text: str) -> list[str]:
-    """The folded words of text that search looks at, in order, repeats kept."""
-    return [w for w in _WORD.findall(fold(text)) if w not in STOPWORDS]
-
-
-def terms(text: str) -> set[str]:
-    return {stem(w) for w in words(text)}
 
 
 def article_fields(article) -> dict[str, str]:

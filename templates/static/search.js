@@ -117,17 +117,6 @@ function stem(word) {
   return s;
 }
 
-function terms(text) {
-  var words = fold(text).match(/[a-z0-9]+/g) || [];
-  var out = [];
-  words.forEach(function (w) {
-    if (STOPWORDS.has(w)) return;
-    var t = stem(w);
-    if (out.indexOf(t) < 0) out.push(t);
-  });
-  return out;
-}
-
 function bucketOf(term, buckets) {  // FNV-1a, as in search.py
   var h = 0x811c9dc5;
   for (var i = 0; i < term.length; i++) {
@@ -315,7 +304,7 @@ function excerpt(fragment, terms) {
 }
 
 if (typeof module !== "undefined") {
-  module.exports = { fold: fold, stem: stem, terms: terms, bucketOf: bucketOf, queryWords: queryWords,
+  module.exports = { fold: fold, stem: stem, bucketOf: bucketOf, queryWords: queryWords,
     distance: distance, Searcher: Searcher, marked: marked, excerpt: excerpt };
 }
 
