@@ -50,7 +50,7 @@ def _postings(docs: dict[int, int]) -> list[int]:
     ids = sorted(docs)
     flat = [0] * (2 * len(ids))
     flat[0::2] = map(sub, ids, [0] + ids[:-1])  # a million postings at 10,000 articles: no loop in Python
-    flat[1::2] = map(docs.__getitem__, ids)
+    flat[1::2] = map(int, map(docs.__getitem__, ids))  # a first build keeps them as they came, in text
     return flat
 
 
@@ -143,18 +143,14 @@ class SearchIndex:
         return touched
 
     def _fill(self, order: tuple[str, ...], terms: dict[str, tuple[str, str]]) -> None:
-        """All postings at once, for an empty index: the articles' (form, weight) pairs grouped
-        first (far fewer different ones than postings), then each form's stem and bucket found
-        once, none of _change's per-article bookkeeping."""
-        by_pair: defaultdict[tuple[str, str], list[int]] = defaultdict(list)
+        """All postings at once, for an empty index: each form's stem and bucket found once, the
+        weights left as text until they are written, none of _change's per-article bookkeeping."""
+        index: defaultdict[str, dict] = defaultdict(dict)
         for doc, source in enumerate(order):
             forms, weights = terms[source]
-            for pair in zip(forms.split(), weights.split()):
-                by_pair[pair].append(doc)
+            for form, weight in zip(forms.split(), weights.split()):
+                index[form][doc] = weight
             self.terms[source] = terms[source]
-        index: defaultdict[str, dict[int, int]] = defaultdict(dict)
-        for (form, weight), docs in by_pair.items():
-            index[form].update(dict.fromkeys(docs, int(weight)))
         self._postings = {bucket: {} for bucket in range(self.buckets)}
         for form, docs in index.items():
             term = stem(form)
