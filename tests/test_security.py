@@ -154,9 +154,8 @@ def assert_inert_json(rel: str, data: bytes) -> None:
         for record in value:
             for key in ("url", "image"):
                 assert record.get(key) is None or record[key].startswith(BASE), (rel, record)
-    if "/index/d/" in rel:  # search records: [title, path, date, wijken, type, summary]
-        for record in value:
-            assert re.fullmatch(r"nieuws/[a-z0-9-]+/", record[1]), (rel, record)
+    if "/index/f/" in rel:  # a search fragment: [title, path, date, wijken, type, summary, caption, text]
+        assert re.fullmatch(r"nieuws/[a-z0-9-]+/", value[1]), (rel, value)
     assert all(isinstance(s, str) for s in _strings(value))
 
 
@@ -186,7 +185,7 @@ def test_no_output_holds_an_executable_form(hostile):
     root, build, export = hostile
     site = root / "site"
     assert (site / "feed.xml").is_file() and (site / "wijk/rokkeveen/feed.xml").is_file()
-    assert any(site.glob("zoeken/index/d/*.json")) and (site / "data/artikelen.json").is_file()
+    assert any(site.glob("zoeken/index/f/*.json")) and (site / "data/artikelen.json").is_file()
     assert (site / f"nieuwsbrief/{DAY}/nieuwsbrief.eml").is_file()
     assert (site / "nieuwsbrief/laatste/index.html").is_file()
     assert check_tree(site) > len(VECTORS)  # every article page at least
@@ -203,9 +202,11 @@ def test_search_page_inserts_index_text_as_text_only():
     assert not re.search(r"insertAdjacentHTML|outerHTML|document\.write|\beval\(|new Function|"
                          r"setTimeout\(\s*['\"]", code)
     assert re.findall(r"innerHTML\s*=\s*([^;]+);", code) == ['""']  # only ever cleared
-    # title, facts, summary, filter labels: as text; the link: a path the build made (checked above)
-    for assignment in ("a.textContent = d[0]", 'meta.textContent = [d[2], d[3], d[4]].join(" \\u00b7 ")',
-                       "summary.textContent = d[5]", "o.textContent = label", "a.href = root + d[1]"):
+    # title and excerpt (marked or not), facts, filter labels, a suggestion: as text; the link:
+    # a path the build made (checked above)
+    for assignment in ("document.createTextNode(part[0])", "mark.textContent = part[0]",
+                       'meta.textContent = [d[2], d[3], d[4]].join(" \\u00b7 ")', "o.textContent = label",
+                       "em.textContent = suggestion", "a.href = root + d[1]"):
         assert assignment in code, assignment
 
 

@@ -282,9 +282,11 @@ def _stale_pages(pages: list[Page], renderer: Renderer, writer: SiteWriter, fing
 def _write_known(model: SiteModel, pages: list[Page], extra: list[str], writer: SiteWriter,
                  fingerprints: Fingerprints, records: dict) -> None:
     """Files known by what they are made from, like pages, and made again only when that
-    changed: feeds by the articles they show, open data by all articles and decisions, the sitemap by the
-    site's shape (its pages and their dates) and the newsletter pages (extra)."""
+    changed: feeds by the articles they show, search fragments by their article, open data by
+    all articles and decisions, the sitemap by the site's shape (its pages and their dates) and
+    the newsletter pages (extra)."""
     made = [(feed.path, {"feed": feed}, partial(atom, model, feed)) for feed in site_feeds(model)]
+    made += SearchIndex.fragments(model)
     changes = decision_feed(model, DECISIONS_FEED)
     made.append((changes.path, {"feed": changes}, partial(decisions_atom, model, changes)))
     made.append((ARTICLES, {"articles": model.articles}, partial(articles_file, model, records)))

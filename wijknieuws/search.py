@@ -1,25 +1,35 @@
 """The search index: static files that the search page queries in the browser.
 
-The stems of each article (words.py) are cut into buckets by a hash of the stem, and the
-article records into chunks, so one query downloads only the few small files it needs,
-whatever the size of the site.
+Each word form of each article has a weight (words.py: BM25F over title, names, summary and
+caption, body). The forms are filed under their stem, and the stems cut into buckets by a
+hash, so a query downloads only the buckets of its words; the browser adds the rarity of each
+word and ranks. Each article's text for the excerpt is a small file of its own (a fragment),
+fetched only for the results on screen. The vocabulary, by word length, is fetched only when
+a word finds nothing and the page looks for what the reader may have meant.
+
+    meta.json         the number of articles and buckets, the wijken and types for the filters
+    t/<bucket>.json   {stem: {form: [id gap, weight, id gap, weight, ...]}}
+    f/<id>.json       [title, path, date, wijken, type, summary, caption, body text]
+    v/<length>.json   [[form, articles], ...] most frequent first (v/20 holds every longer one)
+    filters.json      [[wijk numbers], type number] per id, fetched only when a filter is set
 """
 from __future__ import annotations
 
 import json
-from collections import defaultdict
-from functools import lru_cache
-from itertools import accumulate
+from collections import Counter, defaultdict
+from functools import lru_cache, partial
+from operator import sub
 
 from .links import path_of
 from .model import SiteModel
 from .pages import TYPE_LABEL
 from .render import dutch_date
+from .words import body_text, stem
 
 INDEX = "zoeken/index/"
-DOCS_PER_CHUNK = 50
 DOCS_PER_BUCKET = 40   # about 40 articles' worth of postings per bucket file
 MAX_BUCKETS = 512
+LONGEST = 20           # the vocabulary of words this long or longer is one file
 
 
 @lru_cache(maxsize=500_000)
@@ -35,10 +45,28 @@ def _json(data) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
 
 
-def _deltas(ids) -> list[int]:
-    """Ascending ids as gaps: shorter files, the browser adds them up again."""
-    ids = sorted(ids)
-    return [b - a for a, b in zip([0] + ids[:-1], ids)]
+def _postings(docs: dict[int, int]) -> list[int]:
+    """{id: weight} as [gap, weight, gap, weight, ...] by ascending id: the browser adds the gaps up."""
+    ids = sorted(docs)
+    flat = [0] * (2 * len(ids))
+    flat[0::2] = map(sub, ids, [0] + ids[:-1])  # a million postings at 10,000 articles: no loop in Python
+    flat[1::2] = map(int, map(docs.__getitem__, ids))  # a first build keeps them as they came, in text
+    return flat
+
+
+def _pairs(terms: tuple[str, str]) -> dict[str, int]:
+    """An article's (forms, weights) (words.article_terms) as {form: weight}."""
+    forms, weights = terms
+    return dict(zip(forms.split(), map(int, weights.split())))
+
+
+_date = lru_cache(maxsize=4096)(dutch_date)  # Babel is slow, and days repeat
+
+
+def fragment(article) -> bytes:
+    return _json([article.title, path_of(article), _date(article.day),
+                  " · ".join(w.name for w in article.wijken), TYPE_LABEL[article.type], article.summary,
+                  article.image_caption, body_text(article)])
 
 
 class SearchIndex:
@@ -46,7 +74,8 @@ class SearchIndex:
 
     Article ids count from the oldest article, so a new article gets the next id and the
     others keep theirs: an edit or an addition rewrites only the buckets of the words it
-    touches and the chunk it is in. The browser shows the highest ids (newest) first.
+    touches, its own fragment and the vocabulary files whose counts changed. The browser ranks
+    equal scores by id, newest first.
     """
 
     def __init__(self):
@@ -54,8 +83,10 @@ class SearchIndex:
         self.terms: dict[str, tuple[str, str]] = {}
         self.buckets = 0
         self.bucket_files: dict[int, bytes] = {}
-        self.chunk_files: dict[int, tuple[tuple, bytes]] = {}
-        self._postings: dict[int, dict[str, dict[str, set[int]]]] = {}
+        self.vocabulary: Counter = Counter()   # form -> the number of articles that have it
+        self.vocabulary_files: dict[int, bytes] = {}
+        self._lengths: set[int] = set()        # of the forms whose counts changed since those files
+        self._postings: dict[int, dict[str, dict[str, dict[int, int]]]] = {}
 
     def __getstate__(self):
         # The postings are in the bucket files already; millions of ids would make the cache
@@ -65,54 +96,71 @@ class SearchIndex:
     def __setstate__(self, state):
         self.__dict__.update(state, _postings={})
 
-    def _bucket(self, bucket: int) -> dict[str, dict[str, set[int]]]:
+    def _bucket(self, bucket: int) -> dict[str, dict[str, dict[int, int]]]:
         postings = self._postings.get(bucket)
         if postings is None:
             stored = json.loads(self.bucket_files[bucket]) if bucket in self.bucket_files else {}
-            postings = self._postings[bucket] = {
-                part: {term: set(accumulate(gaps)) for term, gaps in stored.get(part, {}).items()}
-                for part in ("title", "text")}
+            postings = self._postings[bucket] = {}
+            for term, forms in stored.items():
+                postings[term] = {}
+                for form, flat in forms.items():
+                    docs, at = {}, 0
+                    for i in range(0, len(flat), 2):
+                        at += flat[i]
+                        docs[at] = flat[i + 1]
+                    postings[term][form] = docs
         return postings
 
     def _change(self, doc: int, old: tuple[str, str], new: tuple[str, str]) -> set[int]:
         """Moves the article's postings from its old terms to its new ones; returns the buckets
-        that changed. Only the words that came or went are touched: an edit of a sentence
-        rewrites a few buckets, not every bucket the article has words in."""
+        that changed. Only the forms that came, went or changed weight are touched: an edit of
+        a sentence rewrites a few buckets, not every bucket the article has words in."""
         touched = set()
-        (old_title, old_text), (new_title, new_text) = ((set(t.split()) for t in terms) for terms in (old, new))
-        for part, before, after in (("text", old_text, new_text),
-                                    ("title", old_title & old_text, new_title & new_text)):
-            for term in before - after:
+        before, after = _pairs(old), _pairs(new)
+        for form in before.keys() - after.keys():
+            term = stem(form)
+            bucket = bucket_of(term, self.buckets)
+            forms = self._bucket(bucket)[term]
+            del forms[form][doc]
+            if not forms[form]:
+                del forms[form]
+                if not forms:
+                    del self._bucket(bucket)[term]
+            self.vocabulary[form] -= 1
+            if not self.vocabulary[form]:
+                del self.vocabulary[form]
+            self._lengths.add(min(len(form), LONGEST))
+            touched.add(bucket)
+        for form, weight in after.items():
+            if before.get(form) != weight:
+                term = stem(form)
                 bucket = bucket_of(term, self.buckets)
-                ids = self._bucket(bucket)[part][term]
-                ids.discard(doc)
-                if not ids:
-                    del self._bucket(bucket)[part][term]
-                touched.add(bucket)
-            for term in after - before:
-                bucket = bucket_of(term, self.buckets)
-                self._bucket(bucket)[part].setdefault(term, set()).add(doc)
+                self._bucket(bucket).setdefault(term, {}).setdefault(form, {})[doc] = weight
+                if form not in before:
+                    self.vocabulary[form] += 1
+                    self._lengths.add(min(len(form), LONGEST))
                 touched.add(bucket)
         return touched
 
     def _fill(self, order: tuple[str, ...], terms: dict[str, tuple[str, str]]) -> None:
-        """All postings at once, for an empty index: ids in ascending order, each term's bucket
-        found once, none of _change's set arithmetic per article (0.77 -> 0.45 s at 10,000 articles)."""
-        index: dict[str, defaultdict[str, list[int]]] = {"title": defaultdict(list), "text": defaultdict(list)}
+        """All postings at once, for an empty index: each form's stem and bucket found once, the
+        weights left as text until they are written, none of _change's per-article bookkeeping."""
+        index: defaultdict[str, dict] = defaultdict(dict)
         for doc, source in enumerate(order):
-            title, text = (set(words.split()) for words in terms[source])
-            for part, words in (("title", title & text), ("text", text)):  # as _change has them
-                for term in words:
-                    index[part][term].append(doc)
+            forms, weights = terms[source]
+            for form, weight in zip(forms.split(), weights.split()):
+                index[form][doc] = weight
             self.terms[source] = terms[source]
-        self._postings = {bucket: {"title": {}, "text": {}} for bucket in range(self.buckets)}
-        for part, postings in index.items():
-            for term, ids in postings.items():
-                self._postings[bucket_of(term, self.buckets)][part][term] = set(ids)
+        self._postings = {bucket: {} for bucket in range(self.buckets)}
+        for form, docs in index.items():
+            term = stem(form)
+            self._postings[bucket_of(term, self.buckets)].setdefault(term, {})[form] = docs
+            self.vocabulary[form] = len(docs)
 
     def _update_postings(self, order: tuple[str, ...], terms: dict[str, tuple[str, str]], buckets: int) -> set[int]:
         if order[:len(self.order)] != self.order or buckets != self.buckets:  # else: new articles at the end
             self.terms, self.buckets, self.bucket_files, self._postings = {}, buckets, {}, {}
+            self.vocabulary, self.vocabulary_files = Counter(), {}
         self.order = order
         if not self.terms:
             self._fill(order, terms)
@@ -125,27 +173,42 @@ class SearchIndex:
                 self.terms[source] = new
         return dirty
 
+    def _vocabulary_files(self) -> list[tuple[str, bytes]]:
+        """The forms by length, most frequent first: what a misspelt word may have meant is
+        within two edits, so within two letters of its length. Numbers are never meant. Made
+        again only for the lengths whose counts changed."""
+        dirty = self._lengths | (set(range(1, LONGEST + 1)) - set(self.vocabulary_files))
+        if dirty:
+            by_length: dict[int, list] = {length: [] for length in dirty}
+            for form, count in self.vocabulary.items():
+                length = min(len(form), LONGEST)
+                if length in by_length and not form.isdigit():
+                    by_length[length].append((-count, form))
+            for length, forms in by_length.items():
+                self.vocabulary_files[length] = _json([[form, -count] for count, form in sorted(forms)])
+            self._lengths = set()
+        return [(f"{INDEX}v/{length}.json", self.vocabulary_files[length]) for length in range(1, LONGEST + 1)]
+
     def files(self, model: SiteModel, terms: dict[str, tuple[str, str]]) -> list[tuple[str, bytes]]:
         articles = model.articles[::-1]  # oldest first: stable ids
         buckets = max(1, min(MAX_BUCKETS, -(-len(articles) // DOCS_PER_BUCKET)))
         for bucket in self._update_postings(tuple(a.source for a in articles), terms, buckets):
-            self.bucket_files[bucket] = _json({part: {t: _deltas(ids) for t, ids in self._bucket(bucket)[part].items()}
-                                               for part in ("title", "text")})
+            self.bucket_files[bucket] = _json({term: {form: _postings(docs) for form, docs in forms.items()}
+                                               for term, forms in self._bucket(bucket).items()})
         wijken = {w.slug: i for i, w in enumerate(model.wijken)}
         types = list(TYPE_LABEL)
         files = [(INDEX + "meta.json", _json({
-            "version": 2, "count": len(articles), "buckets": buckets, "chunk": DOCS_PER_CHUNK,
-            "wijken": [w.name for w in model.wijken], "types": [TYPE_LABEL[t] for t in types]}))]
+            "version": 3, "count": len(articles), "buckets": buckets, "longest": LONGEST,
+            "wijken": [[w.slug, w.name] for w in model.wijken], "types": [[t, TYPE_LABEL[t]] for t in types]}))]
         files.append((INDEX + "filters.json", _json(
             [[[wijken[w.slug] for w in a.wijken], types.index(a.type)] for a in articles])))
         files += [(f"{INDEX}t/{b}.json", self.bucket_files[b]) for b in range(buckets)]
-        for start in range(0, len(articles), DOCS_PER_CHUNK):
-            chunk = articles[start:start + DOCS_PER_CHUNK]
-            number, key = start // DOCS_PER_CHUNK, tuple(a.digest for a in chunk)
-            known = self.chunk_files.get(number)
-            if known is None or known[0] != key:
-                records = [(a.title, path_of(a), dutch_date(a.day), " · ".join(w.name for w in a.wijken),
-                            TYPE_LABEL[a.type], a.summary) for a in chunk]
-                known = self.chunk_files[number] = (key, _json(records))
-            files.append((f"{INDEX}d/{number}.json", known[1]))
+        files += self._vocabulary_files()
         return files
+
+    @staticmethod
+    def fragments(model: SiteModel):
+        """(path, what it is made from, how to make it) of each article's fragment: made again
+        only when its article or its id changed (pipeline.py writes them like the feeds)."""
+        for doc, article in enumerate(model.articles[::-1]):
+            yield f"{INDEX}f/{doc}.json", {"fragment": article}, partial(fragment, article)
