@@ -156,10 +156,11 @@ def test_judged_queries_on_the_sample_site_rank_at_least_as_well_as_measured(cli
     results = ranked(tmp_path / "site", [row["query"] for row in rows])
     p1, mrr = scores(rows, results, "paths")
     assert (p1, round(mrr, 3)) >= (SAMPLE_P1, SAMPLE_MRR), (p1, mrr)
-    # every typo is offered what it meant, and that search finds the article (within the first two)
+    # every typo is offered what it meant, and that search finds the article on the first lines
+    # (within three: the sample site follows De Vlieger's closure over five articles)
     typos = [(row, result) for row, result in zip(rows, results) if row["meant"]]
     assert [result["suggestion"] for _, result in typos] == [row["meant"] for row, _ in typos]
-    assert all(f"nieuws/{row['first']}/" in result["suggested"][:2] for row, result in typos)
+    assert all(f"nieuws/{row['first']}/" in result["suggested"][:3] for row, result in typos)
     # a word spelt right is never corrected
     assert all(result["suggestion"] is None for row, result in zip(rows, results) if not row["meant"])
 
