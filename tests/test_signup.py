@@ -4,13 +4,12 @@ errors; and a reader in Chromium signs up, with and without JavaScript, to a loc
 the mailing tool, with the page served under the Content-Security-Policy the build wrote."""
 from __future__ import annotations
 
-import time
-
 import http.server
 import ssl
 import subprocess
 import tempfile
 import threading
+import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
