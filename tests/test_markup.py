@@ -26,7 +26,6 @@ def _reference(renderer: MarkdownRenderer):
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(PIECES) | st.text(max_size=8), max_size=40).map(" ".join))
 def test_formatting_equals_python_markdown(text):
-    fast, reference = MarkdownRenderer()._md, _reference(MarkdownRenderer())
-    fast.reset()
+    fast, reference = MarkdownRenderer(), _reference(MarkdownRenderer())
     reference.reset()
     assert fast.convert(text) == reference.convert(text)
