@@ -13,7 +13,8 @@ PIECES = ["word", "twee woorden", "**vet**", "*schuin*", "_ook schuin_", "***bei
           "<b>html</b>", "<span>", "&amp;", "&", "<https://example.nl>", "<info@example.nl>", "\\*",
           "  \n", "\n", "\n\n", "# kop", "## kop", "- punt", "1. punt", "> citaat", "    code",
           "| a | b |\n|---|---|\n| 1 | 2 |", "voet[^1]", "[^1]: noot", "*[HTML]: Hyper Text",
-          "{: .klasse }", "```\nblok\n```", "term\n: uitleg", "*", "_", "[", "]", "(", ")", "<", "!"]
+          "{: .klasse }", "```\nblok\n```", "term\n: uitleg", "*", "_", "[", "]", "(", ")", "<", "!",
+          "\nKop\n===\n", "\nKop\n---\n", "\n***\n", "\n___\n", "+ punt", "* punt", "2) punt", "#"]
 
 
 def _reference(renderer: MarkdownRenderer):
@@ -24,7 +25,9 @@ def _reference(renderer: MarkdownRenderer):
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.sampled_from(PIECES) | st.text(max_size=8), max_size=40).map(" ".join))
+@given(st.builds(lambda pieces, separator: separator.join(pieces),
+                 st.lists(st.sampled_from(PIECES) | st.text(max_size=8), max_size=40),
+                 st.sampled_from([" ", "\n", "\n\n"])))  # within a line, lines, blocks
 def test_formatting_equals_python_markdown(text):
     fast, reference = MarkdownRenderer(), _reference(MarkdownRenderer())
     reference.reset()

@@ -104,6 +104,18 @@ _TRIGGERS = {
     "AutomailInlineProcessor": ("<",), "HtmlInlineProcessor": ("<", "&"), "DelimiterProcessor": ("*", "_"),
 }
 
+# The same for block processors (tried on every block; a Registry even sorts itself each time).
+_BLOCK_TRIGGERS = {
+    "TableProcessor": ("|",), "HashHeaderProcessor": ("#",), "SetextHeaderProcessor": ("=", "-"),
+    "HRProcessor": ("*", "-", "_"), "SaneUListProcessor": ("*", "+", "-"), "UListProcessor": ("*", "+", "-"),
+    "DefListProcessor": (":",), "BlockQuoteProcessor": (">",), "FootnoteBlockProcessor": ("[^",),
+    "AbbrBlockprocessor": ("*[",), "ReferenceProcessor": ("[",),
+}
+
+
+def _needed(known: list, text: str) -> list:
+    return [step for step, needs in known if needs is None or any(c in text for c in needs)]
+
 
 class MarkdownRenderer:
     """One Python-Markdown instance, reset between documents (building one is slow)."""
@@ -122,14 +134,16 @@ class MarkdownRenderer:
         inline = md.treeprocessors["inline"]
         inline.inlinePatterns = list(inline.inlinePatterns)
         md.all_inline = [(pattern, _TRIGGERS.get(type(pattern).__name__)) for pattern in inline.inlinePatterns]
+        md.all_blocks = [(step, _BLOCK_TRIGGERS.get(type(step).__name__)) for step in md.parser.blockprocessors]
         return md
 
     def convert(self, text: str) -> str:
-        """Python-Markdown's HTML of text, trying only the inline patterns that can match in it."""
+        """Python-Markdown's HTML of text, trying only the block processors and inline patterns
+        that can match in it (in their order)."""
         md = self._md
         md.reset()
-        md.treeprocessors["inline"].inlinePatterns = [
-            pattern for pattern, needs in md.all_inline if needs is None or any(c in text for c in needs)]
+        md.treeprocessors["inline"].inlinePatterns = _needed(md.all_inline, text)
+        md.parser.blockprocessors = _needed(md.all_blocks, text)
         return md.convert(text)
 
     def render(self, text: str, article_dir: str) -> Body:
