@@ -607,3 +607,41 @@ def test_an_edit_of_besluiten_yml_reaches_every_page_as_a_full_build_makes_it(cl
     assert "De Vlieger gaat dicht" in text_of(page(site, "besluiten/wijk/de-leyens/index.html"))
     full = build(cli, "--out", "full")
     assert tree_bytes(site) == tree_bytes(full)
+
+
+def test_a_bron_without_a_path_fits_the_schema_and_one_with_a_space_is_refused(cli, tmp_path):
+    content = write_content(tmp_path, {"2021/a.md": "---\ntitle: Kort\ndate: 2021-05-01\nwijk: Rokkeveen\n"
+                                                    "besluit: kort\nstatus: voorgenomen\n---\n\nTekst.\n"},
+                            besluiten="- slug: kort\n  title: Kort besluit\n  bron: https://raad.example.nl\n")
+    write = cli("build")
+    assert write.code == 0, write.err
+    records = json.loads((tmp_path / "site/data/besluiten.json").read_text(encoding="utf-8"))
+    assert [r["bron"] for r in records] == ["https://raad.example.nl/"]
+    schema = json.loads((tmp_path / "site/data/besluiten.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(records, schema, format_checker=jsonschema.FormatChecker())
+    (content / "besluiten.yml").write_text(
+        "- slug: kort\n  title: Kort besluit\n  bron: https://raad.example.nl/een besluit\n", encoding="utf-8")
+    assert "content/besluiten.yml:3: bron must be the web address of the official document, such as " \
+           "https://raad.example.nl/besluit/123, not 'https://raad.example.nl/een besluit'" in cli("check").error_lines
+
+
+def test_a_change_reported_late_goes_in_the_next_edition_and_the_sent_one_stays_as_it_was(cli, tmp_path):
+    """The article that carried De Vlieger to 'uitgevoerd' is published after September's edition
+    went out, dated in September: that edition's web version does not change, and the next
+    daily edition tells the change with the late article."""
+    late = ARTICLES["2021/dicht.md"]
+    content = write_content(tmp_path, {k: v for k, v in ARTICLES.items() if k != "2021/dicht.md"} | {
+        "2021/sept.md": front("title: Nieuws in september", "date: 2021-09-15", "wijk: Rokkeveen")},
+        besluiten=BESLUITEN)
+    assert cli("newsletter", "--since", "2021-09-01", "--until", "2021-09-30").code == 0
+    site = build(cli)
+    sent_page = (site / "nieuwsbrief/2021-09-30/index.html").read_bytes()
+    assert b"Besluiten die veranderden" not in sent_page
+    (content / "2021/dicht.md").write_text(late, encoding="utf-8")
+    site = build(cli)
+    assert (site / "nieuwsbrief/2021-09-30/index.html").read_bytes() == sent_page  # sent: as it was
+    result = cli("newsletter", "--until", "2021-10-05")  # the next morning's run, no --since
+    assert result.code == 0, result.err
+    text = (Path(result.out.strip()) / "nieuwsbrief.txt").read_text(encoding="utf-8")
+    assert "De Vlieger is dicht" in text and "BESLUITEN DIE VERANDERDEN" in text
+    assert "voorgenomen -> uitgevoerd" in text

@@ -14,12 +14,12 @@ import struct
 from dataclasses import dataclass, fields, replace
 from functools import lru_cache
 from pathlib import Path
-from xml.parsers import expat
 
 from .contentfiles import Unreadable, read_whole, svg_problem
 from .contrast import NON_TEXT, TEXT, hex_of, mix, parse_hex, ratio, shown
-from .images import without_metadata
 from .errors import Problems, closest, suggest
+from .images import PictureProblem, svg_size, without_metadata
+from .images import check as check_picture
 
 STYLESHEET = "static/thema.css"   # the brand's colours, when it has its own
 TOKENS = "static/tokens.css"      # the NL Design System theme, copied from the content folder
@@ -56,6 +56,7 @@ class Palette:
     focus: str
     on_focus: str
     focus_outline: str
+    mark: str          # behind the words a search found
 
     def declarations(self) -> str:
         return "".join(f"  --{f.name.replace('_', '-')}: {getattr(self, f.name)};\n" for f in fields(self))
@@ -66,12 +67,14 @@ DEFAULT = Palette(
     page="#fff", surface="#fff", text="#1b2631", muted="#4b5865", heading="#0b2f47", brand="#0b4f7c",
     on_brand="#fff", brand_strong="#0b2f47", brand_ink="#0b4f7c", link="#0a5587", link_hover="#06385a",
     tint="#eef4f9", tint_strong="#e3edf6", border="#c9d7e3", border_strong="#6a7782", border_accent="#9fbdd6",
-    footer_text="#fff", footer_muted="#e1e9ef", focus="#ffd84d", on_focus="#000", focus_outline="#000")
+    footer_text="#fff", footer_muted="#e1e9ef", focus="#ffd84d", on_focus="#000", focus_outline="#000",
+    mark="#fff1a8")
 DEFAULT_DARK = Palette(
     page="#101a24", surface="#16232f", text="#e6edf3", muted="#aab8c5", heading="#dbe8f4", brand="#0b4f7c",
     on_brand="#fff", brand_strong="#0b2f47", brand_ink="#8cc8f5", link="#8cc8f5", link_hover="#c5e3ff",
     tint="#1b2a37", tint_strong="#22364a", border="#33475a", border_strong="#8193a3", border_accent="#4d6f8c",
-    footer_text="#fff", footer_muted="#e1e9ef", focus="#ffd84d", on_focus="#000", focus_outline="#fff")
+    footer_text="#fff", footer_muted="#e1e9ef", focus="#ffd84d", on_focus="#000", focus_outline="#fff",
+    mark="#3d3300")
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,8 @@ USES = (
     Use("muted", "tint_strong", TEXT, "", "counts on the wijk labels"),
     Use("heading", "tint", TEXT, "", "headings on the side panels"),
     Use("border_strong", "surface", NON_TEXT, "", "the border of a search field"),
+    Use("text", "mark", TEXT, "", "a word the search found, in a result's title or excerpt"),
+    Use("muted", "mark", TEXT, "", "a word the search found, in a result's small print"),
 )
 
 
@@ -265,7 +270,7 @@ class _Reader:
             if problem:
                 self.problems.error(self.content / rel, *problem)
                 return None
-            size = _svg_size(data)
+            size = svg_size(data)
             if size is None:
                 self.error(line, f"logo '{rel}' has no viewBox, nor a width and height, so its shape is unknown: "
                                  "give its <svg> a viewBox, e.g. viewBox=\"0 0 200 60\"")
@@ -275,6 +280,11 @@ class _Reader:
             if size is None:
                 self.error(line, f"logo '{rel}' is not a PNG picture (the file says otherwise); "
                                  "save it as PNG or SVG")
+                return None
+            try:  # decoded whole now, so that a cut-off file is this error, not the build's failure later
+                check_picture(data, "raster")
+            except PictureProblem as exc:
+                self.error(line, f"logo '{rel}' {exc}")
                 return None
         width, height = size
         shown_width = min(LOGO_MAX_WIDTH, max(1, round(LOGO_HEIGHT * width / height)))
@@ -428,32 +438,3 @@ def _png_size(data: bytes) -> tuple[int, int] | None:
         return None
     width, height = struct.unpack(">II", data[16:24])
     return (width, height) if width and height else None
-
-
-_LENGTH_RE = re.compile(r"\s*([0-9]*\.?[0-9]+)\s*(px)?\s*")
-
-
-def _svg_size(data: bytes) -> tuple[float, float] | None:
-    """The shape of an SVG picture: its viewBox, else its width and height (in px or no unit)."""
-    root: dict[str, str] = {}
-    parser = expat.ParserCreate()
-
-    def start(name: str, attrs: dict[str, str]) -> None:
-        if not root:
-            root.update(attrs, _seen="1")
-
-    parser.StartElementHandler = start
-    try:
-        parser.Parse(data, True)
-    except expat.ExpatError:  # svg_problem has said so already
-        return None
-    box = re.split(r"[\s,]+", root.get("viewBox", "").strip())
-    try:
-        if len(box) == 4 and float(box[2]) > 0 and float(box[3]) > 0:
-            return float(box[2]), float(box[3])
-    except ValueError:
-        pass
-    sizes = [_LENGTH_RE.fullmatch(root.get(key, "")) for key in ("width", "height")]
-    if all(sizes) and all(float(m.group(1)) > 0 for m in sizes):
-        return float(sizes[0].group(1)), float(sizes[1].group(1))
-    return None

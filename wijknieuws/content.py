@@ -18,6 +18,7 @@ from slugify import slugify
 from . import yamlsafe
 from .contentfiles import active_problem, active_suffix, device_name, device_problem, site_own, site_own_problem
 from .errors import ContentError, Problems, suggest
+from .images import PICTURE_SUFFIXES
 from .markup import MarkdownRenderer, MarkupProblem
 from .registry import SLUG_RE, Besluit, Dossier, Registries, Wethouder, Wijk
 from .words import article_terms
@@ -325,6 +326,11 @@ def _article_from(path, source, meta, fm_line, body_text, body_line, registries,
     image_alt = f.text("image_alt")
     if image:
         image = _content_file(f, "image", image, exists)
+        if image and not image.lower().endswith(PICTURE_SUFFIXES):
+            # shown nowhere (page, feed, e-mail, sharing): said now rather than left out
+            f.error("image", f"image '{image}' is a {posixpath.splitext(image)[1] or 'file without extension'}"
+                             " file; an article's picture is JPEG, PNG, WebP, HEIC or SVG")
+            image = None
         if not image_alt:
             f.error("image" if "image_alt" not in meta else "image_alt",
                     "'image_alt' is required with 'image': describe the picture for readers who cannot see it")

@@ -28,7 +28,9 @@ ACTIVE_SUFFIXES = {".htm", ".html", ".xhtml", ".xht", ".shtml", ".mht", ".mhtml"
 # What the build writes itself (SPEC section 3) that a copied file of the same name would replace
 # (the site's own script and style, its open data, search index and newsletters); its other files
 # are .html and .xml, refused above anyway.
-_SITE_OWN = ("static/", "data/", "zoeken/", "nieuwsbrief/")
+_SITE_OWN = ("static/", "data/", "zoeken/", "nieuwsbrief/", "media/")
+# Files of its own the build writes at the site's top (the hosting headers, the icons).
+_SITE_OWN_FILES = ("robots.txt", "_headers", "_nginx-headers.conf", "favicon-32.png", "apple-touch-icon.png")
 _SVG_ACTIVE_TAGS = {"script", "foreignobject", "iframe", "embed", "object", "handler", "listener"}
 _SCRIPT_URL_RE = re.compile(r"(java|vb)script:", re.I)
 _BLANK_RE = re.compile(r"[\x00-\x20\x7f\s]+")
@@ -88,6 +90,7 @@ def svg_problem(data: bytes) -> tuple[int, str] | None:
     """(line, message) for the first thing in an SVG file that could run a script, or None.
     expat (2.4 and later) refuses entity-expansion bombs by itself."""
     found: list[tuple[int, str]] = []
+    elsewhere: list[tuple[int, str]] = []
     parser = expat.ParserCreate(namespace_separator=" ")
 
     def start(name: str, attrs: dict[str, str]) -> None:
@@ -98,6 +101,10 @@ def svg_problem(data: bytes) -> tuple[int, str] | None:
             attr = key.rpartition(" ")[2].lower()
             if attr.startswith("on") or _SCRIPT_URL_RE.search(_BLANK_RE.sub("", value)):
                 found.append((parser.CurrentLineNumber, f"{attr}=\"{value[:40]}\""))
+            elif attr == "href" and not value.strip().startswith(("#", "data:")):
+                # Another file: a browser showing the SVG as a picture never loads it, and the
+                # build, drawing it as PNG for e-mail and sharing, must not read files on its machine.
+                elsewhere.append((parser.CurrentLineNumber, f"{attr}=\"{value[:40]}\""))
 
     def instruction(target: str, data: str) -> None:
         if target.lower() == "xml-stylesheet":  # XSLT can write scripts into the document
@@ -112,6 +119,10 @@ def svg_problem(data: bytes) -> tuple[int, str] | None:
     if found:
         line, what = found[0]
         return line, f"SVG file with {what}, which could run a script on the site; save the picture without it"
+    if elsewhere:
+        line, what = elsewhere[0]
+        return line, (f"SVG file with {what}, a link to another file, which a picture on the site cannot "
+                      "show; put what it shows into the SVG itself, or save the drawing as PNG")
     return None
 
 
@@ -122,11 +133,11 @@ def active_problem(rel: str) -> str:
 
 def site_own(rel: str) -> bool:
     """Whether the build writes this path itself (any letter case: one file on some disks)."""
-    return rel.casefold().startswith(_SITE_OWN) or rel.casefold() == "robots.txt"
+    return rel.casefold().startswith(_SITE_OWN) or rel.casefold() in _SITE_OWN_FILES
 
 
 def site_own_problem(value: str) -> str:
-    return (f"'{value}' is in a place the site writes itself ({', '.join(_SITE_OWN)}, robots.txt); "
+    return (f"'{value}' is in a place the site writes itself ({', '.join(_SITE_OWN + _SITE_OWN_FILES)}); "
             "keep pictures and attachments elsewhere, e.g. in images/")
 
 

@@ -152,15 +152,28 @@ def changes(decisions) -> list[Change]:
     return sorted(found, key=lambda c: (c.step.since, c.decision.slug), reverse=True)
 
 
-def changed_between(decisions, since: date, until: date, wijk: Wijk | None = None) -> list[Change]:
-    """Each decision whose status changed from one day to the other (both included), once: from
-    its status before the first change to its status at the end. A decision first reported in
-    the period has not changed yet."""
+def changes_in(decisions, articles, since: date, until: date, wijk: Wijk | None = None) -> list[Change]:
+    """Each decision whose status changed in an edition, once: from its status before the first
+    change to the status after the last. A decision first reported in it has not changed yet.
+
+    A change belongs to the article that first reported it: an edition tells it when it holds
+    that article (a late one too, in the edition that takes it), so an edition once sent never
+    gains a change afterwards. A wijk's edition also tells the changes of its wijk's decisions
+    reported in its period by articles of other wijken, which its readers get no other way."""
+    held = {article.source for article in articles}
+
+    def in_edition(step: Step) -> bool:
+        first = step.articles[0]
+        if first.source in held:
+            return True
+        return wijk is not None and all(w.slug != wijk.slug for w in first.wijken) and \
+            since <= step.since.date() <= until
+
     found = []
     for d in decisions:
         if wijk is not None and all(w.slug != wijk.slug for w in d.wijken):
             continue
-        inside = [i for i, step in enumerate(d.steps) if i and since <= step.since.date() <= until]
+        inside = [i for i, step in enumerate(d.steps) if i and in_edition(step)]
         if not inside:
             continue
         previous, last = d.steps[inside[0] - 1].status, d.steps[inside[-1]]

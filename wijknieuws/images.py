@@ -30,9 +30,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.parsers import expat
 
+from .contentfiles import svg_problem
 from .errors import Problems, display_path
 
 RASTER_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif")
+PICTURE_SUFFIXES = RASTER_SUFFIXES + (".svg",)  # what a page's own picture (`image:`) may be
 WIDTHS = (480, 800, 1200, 1600)   # what browsers pick from with srcset; the largest covers a 2x phone
 EMAIL_WIDTH = 800                # the newsletter's picture (shown at 552 px wide)
 # Sharing crops of a lead picture: Open Graph's 1.91:1, and the three ratios Google asks for.
@@ -130,7 +132,14 @@ def site_paths(rel: str, digest: str, made: Made) -> dict[str, str]:
     return {name: f"media/{stem}-{digest[:10]}-{name}" for name, _, _ in made.files}
 
 
-def picture_of(rel: str, digest: str, made: Made) -> Picture:
+_LEAD_ONLY = frozenset([f"{name}.jpg" for name, _, _ in CROPS] + ["email.png"])
+
+
+def picture_of(rel: str, digest: str, made: Made, lead: bool = True) -> Picture:
+    """The picture as pages use it; not leading any article (a body picture only), it has no
+    sharing crops, even where copies made for an earlier use as a lead picture are at hand."""
+    if not lead:
+        made = dataclasses.replace(made, files=tuple(f for f in made.files if f[0] not in _LEAD_ONLY))
     paths = site_paths(rel, digest, made)
     variants = []
     for name in paths:
@@ -269,8 +278,12 @@ def _cover(image, width: int, height: int):
     return image.resize((width, height), Image.LANCZOS, box=box, reducing_gap=2.0)
 
 
-def _svg_size(data: bytes) -> tuple[int, int]:
-    """The SVG's own size in CSS pixels (width/height, else its viewBox); 300x150 as browsers do."""
+_NUMBER = re.compile(r"\s*([0-9]*\.?[0-9]+)\s*(px)?\s*")
+
+
+def svg_size(data: bytes) -> tuple[float, float] | None:
+    """An SVG's own size in CSS pixels as a browser takes it: width and height, the one missing
+    from the viewBox's shape, else the viewBox's; None when it says neither (or is no SVG)."""
     found: dict[str, str] = {}
     parser = expat.ParserCreate()
 
@@ -283,22 +296,37 @@ def _svg_size(data: bytes) -> tuple[int, int]:
     try:
         parser.Parse(data, True)
     except expat.ExpatError:
-        raise PictureProblem("is not a well-formed SVG file") from None
+        return None
 
     def number(text: str | None) -> float | None:
-        match = re.fullmatch(r"\s*([0-9.]+)\s*(px)?\s*", text or "")
-        return float(match.group(1)) if match else None
+        match = _NUMBER.fullmatch(text or "")
+        return float(match.group(1)) if match and float(match.group(1)) > 0 else None
 
     width, height = number(found.get("width")), number(found.get("height"))
-    box = [float(x) for x in re.findall(r"-?[0-9.]+", found.get("viewBox", ""))]
-    if (width is None or height is None) and len(box) == 4 and box[2] > 0 and box[3] > 0:
+    box = re.split(r"[\s,]+", found.get("viewBox", "").strip())
+    box_w, box_h = (number(box[2]), number(box[3])) if len(box) == 4 else (None, None)
+    if box_w and box_h:
         if width is None and height is None:
-            width, height = box[2], box[3]
+            width, height = box_w, box_h
         elif width is None:
-            width = height * box[2] / box[3]
-        else:
-            height = width * box[3] / box[2]
-    return max(1, round(width or 300)), max(1, round(height or 150))
+            width = height * box_w / box_h
+        elif height is None:
+            height = width * box_h / box_w
+    return (width, height) if width and height else None
+
+
+def _svg_size(data: bytes) -> tuple[int, int]:
+    """The SVG's size in whole pixels; 300x150 (as browsers do) when it says none."""
+    if b"<" not in data:
+        raise PictureProblem("is not a well-formed SVG file")
+    size = svg_size(data)
+    if size is None:
+        try:
+            expat.ParserCreate().Parse(data, True)
+        except expat.ExpatError:
+            raise PictureProblem("is not a well-formed SVG file") from None
+        return 300, 150
+    return max(1, round(size[0])), max(1, round(size[1]))
 
 
 def _draw_svg(data: bytes, width: int):
@@ -322,8 +350,9 @@ def make(data: bytes, kind: str, lead: bool) -> tuple[Made, dict[str, bytes]]:
         width, height = _svg_size(data)
         files = {}
         if lead:  # only a lead picture is shared and sent by e-mail, where SVG is not shown
-            # drawn large enough to fill every crop at its full size: 1200 px on its shorter side
-            drawn = _draw_svg(data, round(1200 * max(1.0, width / height)))
+            # drawn large enough to fill every crop at its full size (1200 px on its shorter side),
+            # but no side over 4800 px: a drawing 300 times wider than high is no bomb either
+            drawn = _draw_svg(data, max(1, round(min(1200 * max(1.0, width / height), 4800, 4800 * width / height))))
             files["email.png"] = _save(_draw_svg(data, 2 * 552), "png")
             for name, w, h in CROPS:
                 files[f"{name}.jpg"] = _save(_cover(drawn, w, h), "jpg")
@@ -388,20 +417,10 @@ class MediaIndex:
 def settings_id() -> str:
     """How copies are made, as a name: these settings and the versions of the libraries that make
     them (another encoder makes other bytes, and a full build must equal an incremental one)."""
-    import PIL
-    import pillow_heif
-    import resvg_py
+    from importlib.metadata import version
 
-    versions = (PIL.__version__, pillow_heif.__version__, getattr(resvg_py, "__version__", ""),
-                _library_stamp(resvg_py))
+    versions = tuple(version(name) for name in ("pillow", "pillow-heif", "resvg-py"))
     return hashlib.sha1(repr((WIDTHS, EMAIL_WIDTH, CROPS, WEBP, JPEG, versions, 1)).encode()).hexdigest()[:12]
-
-
-def _library_stamp(module) -> str:
-    try:
-        return str(os.stat(module.__file__).st_mtime_ns)
-    except (OSError, TypeError):
-        return ""
 
 
 class MediaStore:
@@ -494,6 +513,8 @@ def _work(item: tuple[str, Path, str | None, bool, Path | None]):
     except OSError as exc:
         return digest, f"cannot be read: {exc.strerror}"
     digest = hashlib.sha1(data).hexdigest()
+    if kind == "svg" and (problem := svg_problem(data)):  # checked here too: the site's `image:` is no article's
+        return digest, f"(its line {problem[0]}): {problem[1]}"
     store = MediaStore(root)
     made = store.made(digest, lead)
     if made is not None:
@@ -530,7 +551,7 @@ def prepare(content: Path, files: dict, uses: dict[str, list[Use]], index: Media
         digest = seen[1] if seen and seen[0] == state else None
         made = store.made(digest, lead) if digest else None
         if made is not None:
-            pictures[rel] = picture_of(rel, digest, made)
+            pictures[rel] = picture_of(rel, digest, made, lead)
         else:
             todo.append((rel, content / rel, digest, lead, store.root))
     if jobs > 1 and len(todo) > 1 and can_fork():
@@ -538,12 +559,13 @@ def prepare(content: Path, files: dict, uses: dict[str, list[Use]], index: Media
     else:
         results = {item[0]: _work(item) for item in todo}
     recent = time.time_ns() - 2_000_000_000
+    leads = {rel for rel, used in uses.items() if any(use.lead for use in used)}
     for rel, (digest, outcome) in sorted(results.items()):
         state = files[rel]
         if digest and state[0] < recent:  # a file saved just now may change again unseen: read it next time
             index.seen[rel] = (state, digest)
         if isinstance(outcome, Made):
-            pictures[rel] = picture_of(rel, digest, outcome)
+            pictures[rel] = picture_of(rel, digest, outcome, rel in leads)
         elif isinstance(outcome, str):
             for use in uses[rel]:
                 problems.error(use.path, use.line, f"picture '{rel}' {outcome}")
@@ -578,8 +600,11 @@ _ATTR_RE = re.compile(r'([a-z-]+)="([^"]*)"')
 def body_pictures(html: str, pictures: dict[str, Picture], root: str) -> str:
     """An article body (sanitised HTML, internal paths after `root`) with each of its pictures as
     picture_html() makes it, and each link to a photo pointing at its largest copy: the original
-    file is not published."""
+    file is not published. pictures: the article's own (the site's would be looked through
+    for every body)."""
     from html import unescape
+
+    from markupsafe import escape
 
     def image(match: re.Match) -> str:
         attrs = dict(_ATTR_RE.findall(match[0]))
@@ -591,11 +616,15 @@ def body_pictures(html: str, pictures: dict[str, Picture], root: str) -> str:
         return picture_html(picture, unescape(attrs.get("alt", "")), root,
                             sizes="(min-width: 44em) 40em, 100vw", extra=extra)
 
+    def link(match: re.Match) -> str:
+        target, _, fragment = unescape(match[1]).partition("#")
+        picture = pictures.get(target)
+        if picture is None or not picture.variants:
+            return match[0]
+        return f'href="{escape(root + picture.variants[-1].fallback)}{"#" + escape(fragment) if fragment else ""}"'
+
     html = _IMG_RE.sub(image, html)
-    for rel, picture in pictures.items():
-        if picture.variants and f'href="{root}{rel}' in html:
-            html = html.replace(f'href="{root}{rel}"', f'href="{root}{picture.variants[-1].fallback}"')
-    return html
+    return re.sub(rf'href="{re.escape(root)}([^"]*)"', link, html)
 
 
 # ------------------------------------------------------------------ the site's own pictures

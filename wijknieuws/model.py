@@ -80,8 +80,9 @@ class SiteModel:
         for target, slug in self.links_of(article):  # plain replaces: a regular expression is slower
             for end in ('"', "#"):
                 html = html.replace(ARTICLE_LINK + target + end, f"{ROOT}nieuws/{slug}/{end}")
-        if any(rel in self.pictures for rel in article.files):
-            html = body_pictures(html, self.pictures, ROOT)
+        own = {rel: self.pictures[rel] for rel in article.files if rel in self.pictures}
+        if own:
+            html = body_pictures(html, own, ROOT)
         return html
 
     @property

@@ -28,7 +28,7 @@ import css_inline
 import jinja2
 
 from .content import AMSTERDAM, Article
-from .decisions import Decision, changed_between
+from .decisions import Decision, changes_in
 from .images import Picture
 from .errors import ContentErrors, Problems, UsageError, display_path, suggest
 from .letterfeed import FeedEntry, edition_feed
@@ -197,7 +197,7 @@ def compose(model: SiteModel, edition: Edition, folder: str | None = None,
     groups = tuple(Group(w, tuple(grouped[w.slug])) for w in model.wijken if w.slug in grouped)
     changes = tuple(ChangeItem(c.decision, base + path_of(c.decision), c.previous, c.step.status,
                                c.step.since.date(), c.step.articles[0], base + path_of(c.step.articles[0]))
-                    for c in changed_between(model.decisions, edition.since, edition.until, edition.wijk))
+                    for c in changes_in(model.decisions, articles, edition.since, edition.until, edition.wijk))
     folder = folder or edition.folder
     titles = " · ".join(a.title for a in articles)
     preheader = f"{_count(len(articles))}: {titles}" if articles else "Geen nieuwe berichten."
@@ -562,8 +562,8 @@ def plan(model: SiteModel, content: Path, since: str | None, until: str | None, 
             raise UsageError(f"--since {first} is after --until {last}")
     edition = Edition(first, last, home)
     articles = select(model, edition, recorded)
-    # an edition without new articles still goes out when a decision changed (issue 19)
-    if not articles and not changed_between(model.decisions, first, last, home):
+    # an edition without articles still goes out when a decision of its wijk changed (issue 19)
+    if not articles and not changes_in(model.decisions, articles, first, last, home):
         raise NothingToSend(f"no published articles{where} from {first} to {last}; nothing written", daily=since is None)
     return Plan(edition, tuple(articles), recorded)
 

@@ -68,6 +68,7 @@ class Loading:
     model: SiteModel
     problems: Problems
     loaded: dict[str, Loaded]
+    pictures: dict  # every picture the content uses, drafts' too (the model has the published ones)
     registries: Registries
     editions: list[Recorded]  # the newsletters recorded in nieuwsbrieven.yml
 
@@ -141,7 +142,7 @@ def load(options: Options, cache: BuildCache | None = None, files: dict | None =
     editions = recorded_editions(options.content, registries.wijken, registries.site, problems, model)
     if problems:
         raise ContentErrors(problems.errors)
-    return Loading(model, problems, loaded, registries, editions)
+    return Loading(model, problems, loaded, pictures, registries, editions)
 
 
 def theme_files(dirs: list[Path]) -> list[tuple[str, dict]]:
@@ -364,7 +365,9 @@ def _build(options: Options, dirs: list[Path], cache: BuildCache | None, progres
         pages = site_pages(model)
         writer = SiteWriter(options.out, cache_folder(options) / f"{options.out.name}.shadow", cache.state.trees)
         fingerprints = Fingerprints(repr((model.config, brand)), model.shown_with)
-        shape = repr((model.shape, [(name, renderer.template_digest(name)) for name in sorted({p.template for p in pages})]))
+        # The brand (icons, the sharing picture) is on every page: a new logo is a new shape too.
+        shape = repr((model.shape, brand, [(name, renderer.template_digest(name))
+                                           for name in sorted({p.template for p in pages})]))
         articles = {a.source: fingerprints.article(a) for a in model.articles}
         before = cache.content.pages
         if before.inputs != cache.state.inputs or before.shape != shape:
@@ -391,7 +394,7 @@ def _build(options: Options, dirs: list[Path], cache: BuildCache | None, progres
         cache.state.trees = writer.commit()
         cache.state.inputs = inputs
         cache.content.pages = Dependencies(inputs, shape, articles, shows)
-        store.prune({picture.digest for picture in model.pictures.values()})
+        store.prune({picture.digest for picture in loading.pictures.values()})  # drafts' too: kept for later
         cache.content.templates = renderer.references
         renderer.release()
         cache.last = LastBuild(files, themes, loading, renderer)

@@ -13,6 +13,7 @@ from . import yamlsafe
 from .brand import Theme, load_theme
 from .contentfiles import Unreadable, device_name, device_problem, read_whole
 from .errors import Problems, closest, suggest
+from .images import PICTURE_SUFFIXES
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
@@ -218,7 +219,7 @@ def _load_site(content: Path, problems: Problems) -> SiteConfig:
         image = posixpath.normpath(str(data["image"]).replace("\\", "/"))
         if image.startswith(("../", "/")) or image == "..":
             problems.error(path, line, f"image '{data['image']}' is outside the content folder")
-        elif not image.lower().endswith((".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".svg")):
+        elif not image.lower().endswith(PICTURE_SUFFIXES):
             problems.error(path, line, f"image '{data['image']}' is not a picture (JPEG, PNG, WebP, HEIC or SVG)")
         elif not (content / image).is_file():
             problems.error(path, line, f"image '{data['image']}' does not exist")
@@ -381,7 +382,7 @@ def _load_entries(content: Path, filename: str, cls, kind: str, required: tuple[
             continue
         seen_slug[slug] = item.line_of("slug") + 1
         seen_name[name.lower()] = line
-        entries.append(cls(**values, **more))
+        entries.append(cls(**{**values, **more}))  # extra may also tidy a text field (bron)
     return Registry(kind, tuple(entries))
 
 
@@ -439,10 +440,13 @@ def _besluit_refs(wijken: Registry, dossiers: Registry):
         if item.get("bron") is not None:
             bron = _text(item["bron"]) or ""
             parts = urlsplit(bron)
-            if parts.scheme not in ("http", "https") or not parts.netloc:
+            # as the open data's schema says a URL is (data/besluiten.schema.json): no spaces
+            if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in bron):
                 report("bron", f"bron must be the web address of the official document, "
                                f"such as https://raad.example.nl/besluit/123, not '{item['bron']}'")
                 ok = False
+            elif not parts.path:
+                found["bron"] = bron + "/"  # https://raad.example.nl is https://raad.example.nl/
         return found if ok else None
 
     return refs
