@@ -3,6 +3,7 @@ AA contrast where the theme uses them, NL Design System tokens, dark mode, the n
 What only a browser shows (computed styles, axe, screenshots) is in test_browser_theme.py."""
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import struct
@@ -358,3 +359,26 @@ def test_every_custom_property_the_stylesheet_uses_is_defined():
     defined = set(re.findall(r"(--[a-z0-9-]+)\s*:", css))
     used = set(re.findall(r"var\((--[a-z0-9-]+)", css))
     assert sorted(u for u in used - defined if not u.startswith("--utrecht-")) == []
+
+
+def test_a_new_logo_reaches_every_page_as_a_full_build_makes_them(cli, tmp_path):
+    """The icons and the sharing picture are drawn from the logo, and every page names them: a
+    replaced logo is a new shape of the site, not an edit of no article."""
+    content = branded(tmp_path)
+    assert cli("build").code == 0
+    (content / "images/logo.svg").write_bytes(LOGO.replace(b"#8b0000", b"#1d4d2b"))
+    assert cli("build").code == 0
+    fresh = tmp_path / "vers"
+    fresh.mkdir()
+    (fresh / "content").symlink_to(content)
+    os.chdir(fresh)
+    assert cli("build").code == 0
+    assert tree_bytes(fresh / "site") == tree_bytes(tmp_path / "site")
+
+
+def test_a_cut_off_png_logo_is_an_error_at_its_line(cli, tmp_path):
+    whole = png(300, 50)
+    branded(tmp_path, "theme:\n  logo: images/logo.png\n", {"images/logo.png": whole[:60]})
+    expected = [f"content/site.yml:{THEME_LINE + 1}: logo 'images/logo.png' is damaged or cut off: export or copy the picture again"]
+    assert cli("check").error_lines == expected
+    assert cli("build").error_lines == expected

@@ -282,3 +282,56 @@ def test_a_damaged_copy_in_the_cache_is_made_again(cli, tmp_path):
         shutil.rmtree(tmp_path / folder)
     build(cli)
     assert tree_bytes(tmp_path / "site") == expected
+
+
+# ------------------------------------------------------------------ found in review
+def test_a_picture_only_in_a_body_has_no_sharing_crops_even_after_leading_an_article(cli, tmp_path):
+    content = site_with(tmp_path, {"a.jpg": pictures.phone_jpeg((1300, 975)), "tweede.png": pictures.png((60, 40))},
+                        {"2021/a.md": article("a.jpg")})
+    build(cli)
+    assert "og.jpg" in copies(tmp_path / "site", "a")
+    text = (content / "2021/a.md").read_text(encoding="utf-8")
+    (content / "2021/a.md").write_text(text.replace("image: images/a.jpg", "image: images/tweede.png")
+                                       .replace("../images/tweede.png", "../images/a.jpg"), encoding="utf-8")
+    build(cli)  # a.jpg is now only in the body: the copies made for its lead use are not published
+    assert not {"og.jpg", "16x9.jpg", "4x3.jpg", "1x1.jpg"} & set(copies(tmp_path / "site", "a"))
+    fresh = tmp_path / "vers"
+    fresh.mkdir()
+    os.chdir(fresh)
+    (fresh / "content").symlink_to(content)
+    build(cli)
+    assert tree_bytes(fresh / "site") == tree_bytes(tmp_path / "site")
+
+
+@pytest.mark.parametrize("value, message", [
+    ("images/anim.gif", "image 'images/anim.gif' is a .gif file; an article's picture is JPEG, PNG, WebP, HEIC or SVG"),
+    ("images/scan.tiff", "image 'images/scan.tiff' is a .tiff file; an article's picture is JPEG, PNG, WebP, HEIC or SVG"),
+])
+def test_an_image_the_site_cannot_show_is_an_error(cli, tmp_path, value, message):
+    content = site_with(tmp_path, {"anim.gif": b"GIF89a", "scan.tiff": b"II*\0", "tweede.png": pictures.png((9, 9))},
+                        {"2021/a.md": ARTICLE.format(image=value.split("/")[1], body="tweede.png", title="Gif")})
+    assert cli("check").error_lines == [f"content/2021/a.md:5: {message}"]
+
+
+@pytest.mark.parametrize("svg", [
+    '<svg xmlns="http://www.w3.org/2000/svg" width="1.2.3" height="40" viewBox="0 0 80 40"><rect width="80" height="40"/></svg>',
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 . ."><rect width="8" height="4"/></svg>',
+])
+def test_an_svg_with_a_mistyped_size_is_no_traceback(cli, tmp_path, svg):
+    content = site_with(tmp_path, {"tweede.png": pictures.png((9, 9))},
+                        {"2021/a.md": ARTICLE.format(image="tekening.svg", body="tweede.png", title="Svg")})
+    (content / "images/tekening.svg").write_text(svg, encoding="utf-8")
+    result = cli("build")
+    assert result.code == 0 and "Traceback" not in result.err, result.err
+    img = page(tmp_path / "site", "nieuws/a/index.html").xpath("//figure//img")[0]
+    assert int(img.get("width")) > 0 and int(img.get("height")) > 0
+
+
+def test_a_very_wide_svg_is_drawn_within_bounds(cli, tmp_path):
+    content = site_with(tmp_path, {"tweede.png": pictures.png((9, 9))},
+                        {"2021/a.md": ARTICLE.format(image="strook.svg", body="tweede.png", title="Strook")})
+    (content / "images/strook.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 3000 10">'
+                                               '<rect width="3000" height="10" fill="#c00"/></svg>', encoding="utf-8")
+    build(cli)  # 300 times wider than high: drawn at most 4800 px wide, not 360,000
+    with Image.open(copies(tmp_path / "site", "strook")["og.jpg"]) as crop:
+        assert crop.size == (1200, 630)

@@ -375,3 +375,27 @@ def test_arbitrary_registries_never_crash(name, text):
     with tempfile.TemporaryDirectory() as tmp:
         write_content(Path(tmp), {"2021/a.md": article()}, **{name: text})
         assert_clean_answer(*run_check(Path(tmp)))
+
+
+@pytest.mark.parametrize("name", ["_headers", "_nginx-headers.conf", "media/x.jpg", "favicon-32.png",
+                                  "apple-touch-icon.png"])
+def test_an_article_cannot_replace_the_hosting_headers_or_the_pictures_copies(cli, tmp_path, name):
+    """The build writes the site's security headers, the pictures' copies and the icons itself; a
+    file an article links to of the same name would replace them (nginx includes the snippet)."""
+    content = write_content(tmp_path, {"2021/a.md": article(f"[x](../{name})")})
+    (content / name).parent.mkdir(parents=True, exist_ok=True)
+    (content / name).write_text("add_header X-Kwaad 1;\n", encoding="utf-8")
+    lines = errors_of(cli("build"))
+    assert len(lines) == 1 and lines[0].startswith("content/2021/a.md:7: ") and "a place the site writes itself" in lines[0]
+
+
+def test_an_svg_that_links_to_another_file_is_refused(cli, tmp_path):
+    """Drawn as PNG for e-mail and sharing, such an SVG would show a file of the build machine."""
+    content = write_content(tmp_path, {"2021/a.md": article(image="images/kaart.svg", image_alt="Kaart")})
+    (content / "images/kaart.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 9 9">\n'
+        '<image xlink:href="/etc/hostname" width="9" height="9"/>\n</svg>\n', encoding="utf-8")
+    lines = errors_of(cli("build"))
+    assert lines == ["content/images/kaart.svg:2: SVG file with href=\"/etc/hostname\", a link to another file, "
+                     "which a picture on the site cannot show; put what it shows into the SVG itself, or save the "
+                     "drawing as PNG"]
