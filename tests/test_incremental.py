@@ -115,3 +115,34 @@ def test_no_change_build_does_nothing(cli, content, tmp_path):
     result = cli("build")
     assert result.code == 0
     assert result.out.startswith("Nothing changed")
+
+
+def _age(paths, seconds=10):
+    for path in paths:
+        stat = path.stat()
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns - seconds * 10**9))
+
+
+def test_the_site_changed_by_hand_is_made_whole_again(cli, content, tmp_path):
+    """"Nothing changed" looks at the site's folders, not only at the content: a page deleted
+    by hand comes back, a stray file goes, whether the folders changed a moment ago (listed)
+    or long ago (known by their time)."""
+    _age(content.rglob("*"))
+    assert cli("build").code == 0
+    site = tmp_path / "site"
+    page = site / "nieuws/fiets/index.html"
+    page.unlink()  # just after the build: the folders are listed
+    assert not cli("build").out.startswith("Nothing changed")
+    assert page.is_file()
+    _age([site, *(p for p in site.rglob("*") if p.is_dir())])
+    assert cli("build").out.startswith("Nothing changed")  # listed, and from now on known by their time
+    assert cli("build").out.startswith("Nothing changed")
+    page.unlink()
+    assert not cli("build").out.startswith("Nothing changed")
+    assert page.is_file()
+    _age([site, *(p for p in site.rglob("*") if p.is_dir())])
+    assert cli("build").out.startswith("Nothing changed")
+    stray = site / "nieuws/fiets/oud.html"
+    stray.write_text("weg ermee", encoding="utf-8")
+    assert not cli("build").out.startswith("Nothing changed")
+    assert not stray.exists() and page.is_file()

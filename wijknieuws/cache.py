@@ -79,6 +79,7 @@ class Content:
 class State:
     inputs: str = ""                                   # fingerprint of the inputs of the last good build
     trees: dict = field(default_factory=dict)          # inode of a tree -> {path: (fingerprint, digest)}
+    folders: dict = field(default_factory=dict)        # output.folder_stamps() of the live tree
 
 
 def _read(path: Path, kind: type):

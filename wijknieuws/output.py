@@ -14,10 +14,12 @@ import ctypes.util
 import hashlib
 import os
 import shutil
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import UsageError
+from .loader import RACY_NS
 
 try:
     import fcntl
@@ -55,6 +57,51 @@ def inode(path: Path) -> int | None:
 
 def digest_of(data: bytes) -> str:
     return hashlib.sha1(data).hexdigest()
+
+
+def folder_stamps(out: Path, files) -> dict[str, int | None]:
+    """The time each folder of the site last changed, for knowing that nobody touched the site
+    without listing its 25,000 files: a file added to, removed from or renamed in a folder
+    changes that folder's time. A folder changed within RACY_NS of now may change again within
+    the same tick of the file system's clock, unseen: its time is not trusted (None) and its
+    files are listed instead."""
+    folders = {""}
+    for path in files:
+        end = path.rfind("/")
+        while end > 0 and path[:end] not in folders:  # a folder known has its parents known too
+            folders.add(path[:end])
+            end = path.rfind("/", 0, end)
+    now = time.time_ns()
+    stamps = {}
+    for folder in folders:
+        mtime = os.stat(os.path.join(out, folder)).st_mtime_ns
+        stamps[folder] = mtime if now - mtime >= RACY_NS else None
+    return stamps
+
+
+def untouched(out: Path, files, stamps: dict[str, int | None]) -> bool:
+    """The site still holds exactly these files (folder_stamps() taken when it did); hidden
+    names aside, which no build writes."""
+    for folder, mtime in stamps.items():
+        try:
+            if mtime is not None and os.stat(os.path.join(out, folder)).st_mtime_ns != mtime:
+                return False
+        except OSError:
+            return False
+    racy = {folder: set() for folder, mtime in stamps.items() if mtime is None}
+    if racy:
+        for path in [*files, *stamps]:
+            parent, _, name = path.rpartition("/")
+            if parent in racy and name:
+                racy[parent].add(name)
+        for folder, names in racy.items():
+            try:
+                found = {name for name in os.listdir(os.path.join(out, folder)) if not name.startswith(".")}
+            except OSError:
+                return False
+            if found != names:
+                return False
+    return True
 
 
 def check_out_folder(out: Path, protected: list[Path]) -> None:
@@ -112,8 +159,11 @@ def replace_live(out: Path, path: str, data: bytes, scratch: Path) -> bool:
 class SiteWriter:
     """Brings the shadow copy up to date file by file, then swaps it in (commit)."""
 
-    def __init__(self, out: Path, shadow: Path, trees: dict):
+    def __init__(self, out: Path, shadow: Path, trees: dict, live_as_known: bool = True):
         self.out, self.shadow = out, shadow
+        # False when files of the live site were deleted or added by hand: this build makes it
+        # whole, but once swapped out it is not the tree its manifest says, so not trusted.
+        self.live_as_known = live_as_known
         self.dirty = shadow.with_name(shadow.name + ".dirty")
         self.live: dict = trees.get(inode(out), {}) if out.is_dir() else {}
         self.manifest: dict[str, tuple[str, str]] = {}
@@ -232,7 +282,7 @@ class SiteWriter:
                 self.shadow.rename(aside)
                 self.out.rename(self.shadow)
                 aside.rename(self.out)
-            if self.live:  # the previous site, now the shadow, is known file by file
+            if self.live and self.live_as_known:  # the previous site, now the shadow, is known file by file
                 trees[inode(self.shadow)] = self.live
         trees[inode(self.out)] = self.manifest
         self.dirty.unlink(missing_ok=True)

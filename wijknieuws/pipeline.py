@@ -29,7 +29,7 @@ from .model import SiteModel, build_model
 from .newsletter import Recorded, recorded_editions
 from .newsletter import site_files as newsletter_files
 from .opendata import ARTICLES, DECISIONS, articles_file, data_files, decisions_file
-from .output import SiteWriter, check_out_folder, inode, one_at_a_time
+from .output import SiteWriter, check_out_folder, folder_stamps, inode, one_at_a_time, untouched
 from .pages import DECISIONS_FEED, Page, site_pages
 from .registry import Registries, load_registries
 from .render import Renderer, theme_dirs
@@ -159,9 +159,20 @@ def _inputs(options: Options, files: dict, themes: list) -> str:
     return hashlib.sha1(repr(state).encode()).hexdigest()
 
 
-def _unchanged_site(options: Options, cache: BuildCache, inputs: str) -> bool:
+def _as_left(options: Options, cache: BuildCache) -> bool:
+    """The site holds the files the last build left there (told by its folders' times): not
+    so when a file was deleted or added by hand."""
     manifest = cache.state.trees.get(inode(options.out)) if options.out.is_dir() else None
-    return cache.state.inputs == inputs and manifest is not None and set(scan(options.out)) == set(manifest)
+    return manifest is not None and bool(cache.state.folders) and untouched(options.out, manifest, cache.state.folders)
+
+
+def _note_folder_times(options: Options, cache: BuildCache) -> None:
+    """Folders listed this time are known by their time from now on, once it is old enough."""
+    if None in cache.state.folders.values():
+        fresh = folder_stamps(options.out, cache.state.trees[inode(options.out)])
+        if fresh != cache.state.folders:
+            cache.state.folders = fresh
+            cache.save(content=False)
 
 
 _JOB: tuple | None = None
@@ -270,7 +281,7 @@ def _stale_pages(pages: list[Page], renderer: Renderer, writer: SiteWriter, fing
     todo, shows = [], {}
     for page in pages:
         shown = before.shows.get(page.path) if before else None
-        if shown is not None and not shown & changed and page.path in writer.live:
+        if shown is not None and not shown & changed and writer.live.get(page.path, (None,))[0] is not None:
             if writer.keep(page.path, *writer.live[page.path]):
                 shows[page.path] = shown
                 continue
@@ -348,9 +359,11 @@ def _build(options: Options, dirs: list[Path], cache: BuildCache | None, progres
         cache.refresh()
     files, themes = scan(options.content), theme_files(dirs)
     inputs = _inputs(options, files, themes)
+    as_left = _as_left(options, cache)
     # A caller that keeps its cache (serve) wants the model at hand for preview.py: its first
     # build is done in full even when nothing changed.
-    if (own_cache or cache.last is not None) and _unchanged_site(options, cache, inputs):
+    if (own_cache or cache.last is not None) and as_left and cache.state.inputs == inputs:
+        _note_folder_times(options, cache)
         lap("nothing changed")
         return Result(-1, [], len(cache.state.trees[inode(options.out)]), 0, lap.total, lap.laps)
     cache.last = None  # the model this build replaces: not kept alive beside the new one
@@ -363,7 +376,8 @@ def _build(options: Options, dirs: list[Path], cache: BuildCache | None, progres
         renderer = Renderer(model, options.templates, cache_folder(options) / "templates", cache.content.templates,
                             brand=brand)
         pages = site_pages(model)
-        writer = SiteWriter(options.out, cache_folder(options) / f"{options.out.name}.shadow", cache.state.trees)
+        writer = SiteWriter(options.out, cache_folder(options) / f"{options.out.name}.shadow", cache.state.trees,
+                            live_as_known=as_left)
         fingerprints = Fingerprints(repr((model.config, brand)), model.shown_with)
         # The brand (icons, the sharing picture) is on every page: a new logo is a new shape too.
         shape = repr((model.shape, brand, [(name, renderer.template_digest(name))
@@ -388,10 +402,11 @@ def _build(options: Options, dirs: list[Path], cache: BuildCache | None, progres
         lap("render pages; feeds, data, search, newsletter and files alongside")
         # Until the swap is done and recorded, nothing is known of either tree: a build killed
         # in between then finds no manifest to trust and renders everything.
-        cache.state.trees, cache.state.inputs = {}, ""
+        cache.state.trees, cache.state.inputs, cache.state.folders = {}, "", {}
         cache.save(content=False)
         changed = writer.changes()
         cache.state.trees = writer.commit()
+        cache.state.folders = folder_stamps(options.out, writer.manifest)
         cache.state.inputs = inputs
         cache.content.pages = Dependencies(inputs, shape, articles, shows)
         store.prune({picture.digest for picture in loading.pictures.values()})  # drafts' too: kept for later

@@ -55,8 +55,12 @@ def write_edited_page(options: Options, cache: BuildCache) -> str | None:
         live = cache.state.trees.get(inode(options.out))
         if not ours or cache.last is None or live is None or page.path not in live:
             return None
-        # Forgotten, and saved, before the file changes: the build after this one then makes the
-        # page afresh instead of trusting the live file, even if serve is stopped in between.
-        del live[page.path]
+        # Made unknown, and saved, before the file changes: the build after this one then makes
+        # the page afresh instead of trusting the live file, even if serve is stopped in between;
+        # its folder, changed now, is listed next time rather than known by its time.
+        live[page.path] = (None, None)
+        folder = page.path.rpartition("/")[0]
+        if folder in cache.state.folders:
+            cache.state.folders[folder] = None
         cache.save(content=False)
         return page.path if replace_live(options.out, page.path, data, cache_folder(options)) else None
