@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import write_content
+from conftest import WIJKNIEUWS, write_content
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -64,7 +64,7 @@ def test_installed_script_and_build_py(tmp_path):
     script = subprocess.run([sys.executable, str(ROOT / "build.py"), "--out", "a"], cwd=tmp_path,
                             capture_output=True, text=True)
     assert script.returncode == 0, script.stderr
-    installed = subprocess.run(["wijknieuws", "build", "--out", "b", "--quiet"], cwd=tmp_path,
+    installed = subprocess.run([WIJKNIEUWS, "build", "--out", "b", "--quiet"], cwd=tmp_path,
                                capture_output=True, text=True)
     assert installed.returncode == 0, installed.stderr
     assert installed.stdout == ""
@@ -73,7 +73,7 @@ def test_installed_script_and_build_py(tmp_path):
 
 def test_content_error_gives_no_traceback(tmp_path):
     write_content(tmp_path, {"a.md": "---\ntitle: [unclosed\n---\n"})
-    run = subprocess.run(["wijknieuws", "build"], cwd=tmp_path, capture_output=True, text=True)
+    run = subprocess.run([WIJKNIEUWS, "build"], cwd=tmp_path, capture_output=True, text=True)
     assert run.returncode == 1
     assert "Traceback" not in run.stderr
     assert run.stderr.startswith("content/a.md:")

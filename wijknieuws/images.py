@@ -538,7 +538,6 @@ def prepare(content: Path, files: dict, uses: dict[str, list[Use]], index: Media
     none is returned."""
     from .workers import can_fork, in_workers
 
-    register_heif()
     pictures: dict[str, Picture] = {}
     todo = []
     reported = {error.path for error in problems.errors}  # an SVG with a script, say: at its own line
@@ -554,6 +553,8 @@ def prepare(content: Path, files: dict, uses: dict[str, list[Use]], index: Media
             pictures[rel] = picture_of(rel, digest, made, lead)
         else:
             todo.append((rel, content / rel, digest, lead, store.root))
+    if todo:
+        register_heif()  # a library of its own, loaded only when a picture is read (the workers inherit it)
     if jobs > 1 and len(todo) > 1 and can_fork():
         results = {item[0]: result for item, result in in_workers(_work, todo, min(jobs, len(todo)))}
     else:

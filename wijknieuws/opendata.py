@@ -170,13 +170,21 @@ def decisions_schema(base: str) -> dict:
 DECISIONS = "data/besluiten.json"
 
 
-def decisions_file(model: SiteModel) -> bytes:
+def decisions_file(model: SiteModel, lines: dict) -> bytes:
     """data/besluiten.json: every decision of the published articles (drafts never), one per line
-    like artikelen.json: it grows with the site."""
+    like artikelen.json: it grows with the site. lines: each decision's line by what it is made
+    of, its articles (whose digests cover their wijken, wethouders and dossier), kept between
+    builds: an edit encodes only the decisions of the edited article again."""
     base = model.config.base_url
     published = [a for a in model.articles if not a.draft]
     decisions = model.decisions if len(published) == len(model.articles) else follow(published)
-    return _array(_line(decision_record(d, base)) for d in decisions)
+    kept = {}
+    for d in decisions:
+        key = (base, d.besluit, tuple(a.digest for step in d.steps for a in step.articles))
+        kept[key] = lines.get(key) or _line(decision_record(d, base))
+    lines.clear()
+    lines.update(kept)
+    return _array(kept.values())
 
 
 ARTICLES = "data/artikelen.json"

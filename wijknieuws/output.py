@@ -71,10 +71,10 @@ def folder_stamps(out: Path, files) -> dict[str, int | None]:
         while end > 0 and path[:end] not in folders:  # a folder known has its parents known too
             folders.add(path[:end])
             end = path.rfind("/", 0, end)
-    now = time.time_ns()
+    now, stat, prefix = time.time_ns(), os.stat, os.path.join(out, "")
     stamps = {}
     for folder in folders:
-        mtime = os.stat(os.path.join(out, folder)).st_mtime_ns
+        mtime = stat(prefix + folder).st_mtime_ns
         stamps[folder] = mtime if now - mtime >= RACY_NS else None
     return stamps
 
@@ -82,12 +82,13 @@ def folder_stamps(out: Path, files) -> dict[str, int | None]:
 def untouched(out: Path, files, stamps: dict[str, int | None]) -> bool:
     """The site still holds exactly these files (folder_stamps() taken when it did); hidden
     names aside, which no build writes."""
-    for folder, mtime in stamps.items():
-        try:
-            if mtime is not None and os.stat(os.path.join(out, folder)).st_mtime_ns != mtime:
+    stat, prefix = os.stat, os.path.join(out, "")
+    try:
+        for folder, mtime in stamps.items():
+            if mtime is not None and stat(prefix + folder).st_mtime_ns != mtime:
                 return False
-        except OSError:
-            return False
+    except OSError:
+        return False
     racy = {folder: set() for folder, mtime in stamps.items() if mtime is None}
     if racy:
         for path in [*files, *stamps]:
@@ -96,7 +97,7 @@ def untouched(out: Path, files, stamps: dict[str, int | None]) -> bool:
                 racy[parent].add(name)
         for folder, names in racy.items():
             try:
-                found = {name for name in os.listdir(os.path.join(out, folder)) if not name.startswith(".")}
+                found = {name for name in os.listdir(prefix + folder) if not name.startswith(".")}
             except OSError:
                 return False
             if found != names:

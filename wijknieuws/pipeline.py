@@ -17,7 +17,7 @@ from functools import partial
 from pathlib import Path
 
 from .brand import site_files as brand_files
-from .cache import BuildCache
+from .cache import BuildCache, Content
 from .content import Loaded
 from .errors import ContentErrors, Problems
 from .feeds import atom, decision_feed, decisions_atom, site_feeds
@@ -292,7 +292,7 @@ def _stale_pages(pages: list[Page], renderer: Renderer, writer: SiteWriter, fing
 
 
 def _write_known(model: SiteModel, pages: list[Page], extra: list[str], writer: SiteWriter,
-                 fingerprints: Fingerprints, records: dict) -> None:
+                 fingerprints: Fingerprints, content: Content) -> None:
     """Files known by what they are made from, like pages, and made again only when that
     changed: feeds by the articles they show, search fragments by their article, open data by
     all articles and decisions, the sitemap by the site's shape (its pages and their dates) and
@@ -301,10 +301,10 @@ def _write_known(model: SiteModel, pages: list[Page], extra: list[str], writer: 
     made += SearchIndex.fragments(model)
     changes = decision_feed(model, DECISIONS_FEED)
     made.append((changes.path, {"feed": changes}, partial(decisions_atom, model, changes)))
-    made.append((ARTICLES, {"articles": model.articles}, partial(articles_file, model, records)))
+    made.append((ARTICLES, {"articles": model.articles}, partial(articles_file, model, content.records)))
     # Decisions are made from the articles alone (their besluit entries in them): hashed as those,
     # already known from artikelen.json, not walked again decision by decision.
-    made.append((DECISIONS, {"articles": model.articles}, partial(decisions_file, model)))
+    made.append((DECISIONS, {"articles": model.articles}, partial(decisions_file, model, content.decision_lines)))
     if fits_one_file(pages, extra):
         made.append(("sitemap.xml", {"shape": model.shape, "extra": tuple(extra)},
                      partial(sitemap, model, pages, extra)))
@@ -392,7 +392,7 @@ def _build(options: Options, dirs: list[Path], cache: BuildCache | None, progres
 
         def extra_files() -> None:
             newsletter = newsletter_files(model, loading.editions, options.content, renderer.env, brand)
-            _write_known(model, pages, [rel for rel, _ in newsletter], writer, fingerprints, cache.content.records)
+            _write_known(model, pages, [rel for rel, _ in newsletter], writer, fingerprints, cache.content)
             made = dict(_extra_files(model, loading, options, renderer, newsletter, cache.content.search))
             for rel, data in made.items():  # dict: a later file of one name (a theme override) wins
                 writer.write(rel, data)
