@@ -6,6 +6,8 @@ for what a feed reader needs: absolute URLs everywhere, ids that never change, n
 from __future__ import annotations
 
 import re
+import shutil
+import textwrap
 import time
 from datetime import datetime
 from pathlib import Path
@@ -471,6 +473,49 @@ def test_past_fifty_thousand_urls_sitemap_xml_is_an_index(content, tmp_path, mon
     assert all(p.tag == SM + "urlset" for p in parts)
     assert parts[2][-1].findtext(SM + "loc") == BASE + "nieuws/bericht-120000/"
     assert dict(sitemap_files(model, pages[:50_000])).keys() == {"sitemap.xml"}  # at the limit: one file
+
+
+def test_a_sitemap_in_parts_is_kept_while_the_site_keeps_its_shape(cli, content, tmp_path, monkeypatch):
+    """Past the limit the sitemap is an index and its parts, made from the site's shape: an edit
+    of an article's text does not make them again, a new date or a new article does, and
+    either way they are what a build from scratch makes."""
+    monkeypatch.setattr("wijknieuws.sitemap.MAX_URLS", 12)
+    made = []
+    monkeypatch.setattr("wijknieuws.pipeline.sitemap_files", lambda *args: made.append(1) or sitemap_files(*args))
+    site = tmp_path / "site"
+    vlieger = content / "2021/vlieger.md"
+
+    def sitemaps(folder: Path) -> dict[str, bytes]:
+        return {p.name: p.read_bytes() for p in sorted(folder.glob("sitemap*.xml"))}
+
+    def full_build() -> dict[str, bytes]:
+        shutil.rmtree(tmp_path / "full", ignore_errors=True)
+        shutil.rmtree(tmp_path / ".wijknieuws-cache" / "full.articles", ignore_errors=True)
+        build(cli, "--out", "full")
+        return sitemaps(tmp_path / "full")
+
+    def edit(old: str, new: str) -> dict[str, bytes]:
+        vlieger.write_text(vlieger.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+        made.clear()
+        build(cli)
+        return sitemaps(site)
+
+    build(cli)
+    first = sitemaps(site)
+    assert len(first) >= 4 and etree.fromstring(first["sitemap.xml"]).tag == SM + "sitemapindex"
+
+    kept = edit("Nathaliegang.", "Nathaliegang. Een zin erbij.")
+    assert not made  # the article's text is in none of them: kept as they were
+    assert kept == first == full_build()
+
+    moved = edit("date: 2021-08-24", "date: 2021-08-27")
+    assert made and moved.keys() == first.keys() and moved != first and moved == full_build()
+
+    nieuw = textwrap.dedent(ARTICLES["2021/vlieger.md"]).replace("De Vlieger blijft dicht", "Een nieuw bericht")
+    (content / "2021/nieuw.md").write_text(nieuw, encoding="utf-8")
+    build(cli)
+    grown = sitemaps(site)
+    assert grown != moved and grown == full_build()
 
 
 def test_404_helps_a_lost_reader(cli, content, tmp_path):

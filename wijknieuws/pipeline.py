@@ -35,7 +35,7 @@ from .registry import Registries, load_registries
 from .render import Renderer, theme_dirs
 from .search import SearchIndex
 from .sharing import Brand, brand_of
-from .sitemap import fits_one_file, robots, sitemap, sitemap_files
+from .sitemap import robots, sitemap_files, sitemap_names
 from .workers import can_fork, in_workers
 
 PARALLEL_FROM = 300  # fewer pages than this render faster than a pool of processes starts
@@ -305,16 +305,16 @@ def _write_known(model: SiteModel, pages: list[Page], extra: list[str], writer: 
     # Decisions are made from the articles alone (their besluit entries in them): hashed as those,
     # already known from artikelen.json, not walked again decision by decision.
     made.append((DECISIONS, {"articles": model.articles}, partial(decisions_file, model, content.decision_lines)))
-    if fits_one_file(pages, extra):
-        made.append(("sitemap.xml", {"shape": model.shape, "extra": tuple(extra)},
-                     partial(sitemap, model, pages, extra)))
-    else:
-        for path, data in sitemap_files(model, pages, extra):
-            writer.write(path, data)
     for path, inputs, make in made:
         fingerprint, _ = fingerprints.page(path, "made", inputs)
         if not _kept(writer, path, fingerprint):
             writer.write(path, make(), fingerprint)
+    # The sitemap shows every page and its date: made from the site's shape (one file, or past
+    # 50,000 pages an index and its parts, all made together).
+    fingerprint, _ = fingerprints.page("sitemap.xml", "made", {"shape": model.shape, "extra": tuple(extra)})
+    if not all(_kept(writer, path, fingerprint) for path in sitemap_names(pages, extra)):
+        for path, data in sitemap_files(model, pages, extra):
+            writer.write(path, data, fingerprint)
 
 
 class _Laps:

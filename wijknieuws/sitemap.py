@@ -67,9 +67,10 @@ def sitemap(model: SiteModel, pages: list[Page], extra: Iterable[str] = ()) -> b
 
 
 def sitemap_files(model: SiteModel, pages: list[Page], extra: Iterable[str] = (),
-                  limit: int = MAX_URLS) -> list[tuple[str, bytes]]:
+                  limit: int | None = None) -> list[tuple[str, bytes]]:
     """sitemap.xml; past the protocol's limit of 50,000 URLs per file it is a sitemap index
     of sitemap-1.xml, sitemap-2.xml, ... (a large city's site has more pages than that)."""
+    limit = limit or MAX_URLS
     urls = _urls(model, pages, extra)
     if len(urls) <= limit:
         return [("sitemap.xml", _document("urlset", [line for line, _ in urls]))]
@@ -88,6 +89,10 @@ def robots(model: SiteModel) -> bytes:
     return f"User-agent: *\nAllow: /\n\nSitemap: {model.config.base_url}sitemap.xml\n".encode()
 
 
-def fits_one_file(pages: list[Page], extra: list[str]) -> bool:
-    """Whether sitemap.xml is the only sitemap file (then pipeline.py can keep it unmade)."""
-    return len(pages) + len(extra) <= MAX_URLS
+def sitemap_names(pages: list[Page], extra: Iterable[str]) -> list[str]:
+    """The files sitemap_files() makes of these pages, without making them (pipeline.py keeps
+    them unmade while the site's shape is the same)."""
+    count = len({page.path for page in pages if is_page(page.path)} | {path for path in extra if is_page(path)})
+    if count <= MAX_URLS:
+        return ["sitemap.xml"]
+    return ["sitemap.xml", *(f"sitemap-{number}.xml" for number in range(1, -(-count // MAX_URLS) + 1))]
