@@ -12,7 +12,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import tree_bytes, write_content
+from conftest import ARTICLES, tree_bytes, write_content
 from wijknieuws.cli import main
 
 WIJKEN = ["Rokkeveen", "Oosterheem", "De Leyens"]
@@ -53,6 +53,14 @@ def build(folder: Path, out: str) -> int:
         os.chdir(cwd)
 
 
+def full_build(folder: Path) -> int:
+    """A build into full/ from scratch: no output, no cache."""
+    shutil.rmtree(folder / "full", ignore_errors=True)
+    for stale in (folder / ".wijknieuws-cache").glob("full.*"):
+        stale.unlink() if stale.is_file() else shutil.rmtree(stale)
+    return build(folder, "full")
+
+
 def apply(content: Path, theme: Path, step) -> None:
     kind, name, value = step
     path = content / f"2021/{name}.md"
@@ -80,14 +88,26 @@ def test_incremental_build_equals_full_build(first, changes):
         for step in changes:
             apply(content, theme, step)
             incremental = build(folder, "site")
-            shutil.rmtree(folder / "full", ignore_errors=True)
-            shutil.rmtree(folder / ".wijknieuws-cache" / "full.shadow", ignore_errors=True)
-            for stale in (folder / ".wijknieuws-cache").glob("full.*"):
-                stale.unlink() if stale.is_file() else shutil.rmtree(stale)
-            full = build(folder, "full")
+            full = full_build(folder)
             assert incremental == full
             if full == 0:
                 assert tree_bytes(folder / "site") == tree_bytes(folder / "full")
+
+
+def test_edits_one_after_another_equal_full_builds(tmp_path):
+    """Each build hands on what it knew of the pages it did not render again (which articles
+    they show) to the next: after a series of edits, each to another article, every build still
+    equals one from scratch."""
+    content = write_content(tmp_path)
+    (tmp_path / "thema").mkdir()
+    assert build(tmp_path, "site") == 0
+    for number, source in enumerate(sorted(ARTICLES)):
+        path = content / source
+        text = path.read_text(encoding="utf-8")
+        title = next(line for line in text.splitlines() if line.startswith("title:"))
+        path.write_text(text.replace(title, f"{title} ({number})", 1), encoding="utf-8")
+        assert build(tmp_path, "site") == 0 == full_build(tmp_path)
+        assert tree_bytes(tmp_path / "site") == tree_bytes(tmp_path / "full"), source
 
 
 def test_an_edit_rewrites_only_the_pages_that_show_it(cli, content, tmp_path):

@@ -80,4 +80,28 @@ class Dependencies:
     inputs: str = ""                               # that build's inputs (cache.State.inputs)
     shape: str = ""                                # the model's shape, with the templates
     articles: dict = field(default_factory=dict)   # source -> Fingerprints.article()
-    shows: dict = field(default_factory=dict)      # page path -> sources of the articles it shows
+    # Page path -> the articles it shows, as numbers into `sources`: at 100,000 articles the
+    # cache read 150,000 frozensets of paths in 1.4 s, the same as tuples of numbers in 0.14 s.
+    sources: list = field(default_factory=list)
+    shows: dict = field(default_factory=dict)
+
+    def numbers(self, sources: set[str]) -> set[int]:
+        return {number for number, source in enumerate(self.sources) if source in sources}
+
+    @classmethod
+    def of(cls, inputs: str, shape: str, articles: dict, shows: dict, before: Dependencies | None) -> Dependencies:
+        """shows: page path -> the sources of the articles it shows, or, for a page kept from
+        the build before (same shape), its numbers there."""
+        sources = list(before.sources) if before else []
+        numbered = {source: number for number, source in enumerate(sources)}
+
+        def encode(shown) -> tuple[int, ...]:
+            if isinstance(shown, tuple):
+                return shown
+            for source in shown:
+                if source not in numbered:
+                    numbered[source] = len(sources)
+                    sources.append(source)
+            return tuple(numbered[source] for source in shown)
+
+        return cls(inputs, shape, articles, sources, {path: encode(shown) for path, shown in shows.items()})

@@ -279,9 +279,10 @@ def _stale_pages(pages: list[Page], renderer: Renderer, writer: SiteWriter, fing
     if not writer.live:
         return [(page, None) for page in pages], {}
     todo, shows = [], {}
+    changed_numbers = before.numbers(changed) if before else set()
     for page in pages:
         shown = before.shows.get(page.path) if before else None
-        if shown is not None and not shown & changed and writer.live.get(page.path, (None,))[0] is not None:
+        if shown is not None and changed_numbers.isdisjoint(shown) and writer.live.get(page.path, (None,))[0] is not None:
             if writer.keep(page.path, *writer.live[page.path]):
                 shows[page.path] = shown
                 continue
@@ -408,7 +409,7 @@ def _build(options: Options, dirs: list[Path], cache: BuildCache | None, progres
         cache.state.trees = writer.commit()
         cache.state.folders = folder_stamps(options.out, writer.manifest)
         cache.state.inputs = inputs
-        cache.content.pages = Dependencies(inputs, shape, articles, shows)
+        cache.content.pages = Dependencies.of(inputs, shape, articles, shows, before)
         store.prune({picture.digest for picture in loading.pictures.values()})  # drafts' too: kept for later
         cache.content.templates = renderer.references
         renderer.release()
