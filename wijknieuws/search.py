@@ -208,7 +208,7 @@ class SearchIndex:
 
     @staticmethod
     def fragments(model: SiteModel):
-        """(path, what it is made from, how to make it) of each article's fragment: made again
-        only when its article or its id changed (pipeline.py writes them like the feeds)."""
+        """(path, its article, how to make it) of each article's fragment: made again only when
+        its article or its id (the path) changed (pipeline.py)."""
         for doc, article in enumerate(model.articles[::-1]):
-            yield f"{INDEX}f/{doc}.json", {"fragment": article}, partial(fragment, article)
+            yield f"{INDEX}f/{doc}.json", article, partial(fragment, article)
