@@ -1,6 +1,8 @@
 """Nothing lost: a failing build leaves the previous site exactly as it was."""
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from conftest import tree_bytes, write_content
@@ -76,6 +78,27 @@ def test_half_made_shadow_of_a_killed_build_is_not_trusted(cli, content, tmp_pat
     assert cli("build").code == 0
     assert cli("build", "--out", "fresh").code == 0
     assert tree_bytes(tmp_path / "site") == tree_bytes(tmp_path / "fresh")
+
+
+def test_a_shadow_no_manifest_describes_is_deleted_without_waiting_for_it(cli, content, tmp_path):
+    """Such a shadow (a killed build's, or the previous program's) is renamed aside at once and
+    deleted by a process of its own; one such folder that an earlier build left (its deleter
+    killed) is deleted by the next build too."""
+    cache = tmp_path / ".wijknieuws-cache"
+    assert cli("build").code == 0
+    (cache / "site.shadow.dirty").touch()  # as a build killed mid-way leaves it
+    left = cache / "site.shadow.trash-1-2" / "nieuws" / "oud"
+    left.mkdir(parents=True)
+    (left / "index.html").write_text("oud", encoding="utf-8")
+    (content / "2019/fiets.md").write_text((content / "2019/fiets.md").read_text() + "\nMeer.\n")
+    assert cli("build").code == 0
+    assert cli("build", "--out", "fresh").code == 0
+    assert tree_bytes(tmp_path / "site") == tree_bytes(tmp_path / "fresh")
+    deadline = time.monotonic() + 30
+    while list(cache.glob("site.shadow.trash-*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not list(cache.glob("site.shadow.trash-*"))
+    assert (cache / "site.shadow" / "index.html").is_file()  # the new shadow, made as always
 
 
 def test_incremental_build_equals_full_build(cli, content, tmp_path):

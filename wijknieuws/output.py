@@ -14,6 +14,8 @@ import ctypes.util
 import hashlib
 import os
 import shutil
+import subprocess
+import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -157,6 +159,43 @@ def replace_live(out: Path, path: str, data: bytes, scratch: Path) -> bool:
     return True
 
 
+_TRASH = ".trash-"
+# Run apart from the build: the first process to lock the folder deletes it, any other leaves it.
+_DELETE = """import fcntl, os, shutil, sys
+folder = os.open(sys.argv[1], os.O_RDONLY)
+try:
+    fcntl.flock(folder, fcntl.LOCK_EX | fcntl.LOCK_NB)
+except OSError:
+    sys.exit()
+shutil.rmtree(sys.argv[1], ignore_errors=True)
+"""
+
+
+def discard(folder: Path) -> None:
+    """Takes a folder of files out of the way at once (renamed: its name is free again) and
+    deletes it in a process of its own, which the build does not wait for: deleting a shadow of
+    250,000 files that no manifest describes (after an upgrade of wijknieuws, a killed build)
+    took 50-100 s of a build at 100,000 articles."""
+    trash = folder.with_name(f"{folder.name}{_TRASH}{os.getpid()}-{time.time_ns()}")
+    os.rename(folder, trash)
+    _delete_apart(trash)
+
+
+def sweep(folder: Path) -> None:
+    """Deletes what discard() left of folder before, if no process is deleting it now (one
+    was killed, or the machine stopped)."""
+    for trash in folder.parent.glob(f"{folder.name}{_TRASH}*"):
+        _delete_apart(trash)
+
+
+def _delete_apart(trash: Path) -> None:
+    if fcntl is None:  # pragma: no cover - no flock (Windows): delete it here and now
+        shutil.rmtree(trash, ignore_errors=True)
+        return
+    subprocess.Popen([sys.executable, "-c", _DELETE, str(trash)], stdin=subprocess.DEVNULL,
+                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+
+
 class SiteWriter:
     """Brings the shadow copy up to date file by file, then swaps it in (commit)."""
 
@@ -172,8 +211,9 @@ class SiteWriter:
         self._dirs: set[Path] = set()
         self._placed: set[str] = set()  # files this writer put in the shadow
         known = shadow.is_dir() and not self.dirty.exists() and inode(shadow) in trees
+        sweep(shadow)
         if not known and shadow.exists():
-            shutil.rmtree(shadow)
+            discard(shadow)
         self.old: dict = trees.get(inode(shadow), {}) if known else {}
         shadow.mkdir(parents=True, exist_ok=True)
         self.dirty.touch()  # until the swap, the shadow is half-made
