@@ -326,6 +326,9 @@ def test_build_exports_the_current_edition(cli, three, tmp_path):
     assert f"{BASE}nieuwsbrief/laatste/" in text
     assert page(site, "nieuwsbrief/index.html").xpath("//a[@href='../nieuwsbrief/laatste/']")
     assert resolved(site, "nieuwsbrief/laatste/index.html") == []
+    # not sent yet: this page is the edition's only one
+    assert page(site, "nieuwsbrief/laatste/index.html").xpath("//link[@rel='canonical']/@href") == [
+        f"{BASE}nieuwsbrief/laatste/"]
 
 
 def test_build_without_newsletter_settings_still_builds(cli, tmp_path):
@@ -343,3 +346,8 @@ def test_current_edition_that_was_sent_is_the_sent_copy(cli, three, tmp_path):
     latest, sent = tree_bytes(site / "laatste"), tree_bytes(site / "2021-08-24")
     assert {name: latest[name] for name in FILES} == {name: sent[name] for name in FILES}
     assert f"{BASE}nieuwsbrief/2021-08-24/" in latest["nieuwsbrief.txt"].decode()
+    # the web page is a copy of the sent edition's: shared and found as that one
+    for folder, canonical in (("laatste", "2021-08-24"), ("2021-08-24", "2021-08-24")):
+        doc = page(site, f"{folder}/index.html")
+        assert doc.xpath("//link[@rel='canonical']/@href") == [f"{BASE}nieuwsbrief/{canonical}/"]
+        assert doc.xpath("//meta[@property='og:url']/@content") == [f"{BASE}nieuwsbrief/{canonical}/"]

@@ -399,14 +399,15 @@ class Printer:
             del part["MIME-Version"]  # set_content adds it to each part; it belongs on the message only
         return message.as_bytes()
 
-    def page(self, path: str, template: str, **context) -> bytes:
-        """A site page extending base.html, with links relative to `path` like every other page."""
-        share = share_of(path, context, self.model.config, self.brand)
+    def page(self, path: str, template: str, canonical: str | None = None, **context) -> bytes:
+        """A site page extending base.html, with links relative to `path` like every other page;
+        shared and found as the page at `canonical` when it is a copy of that one."""
+        share = share_of(canonical or path, context, self.model.config, self.brand)
         return self._render(self.env, template, root=root_of(path), page_path=path, section=None,
                             brand=self.brand, share=share, **context).encode("utf-8")
 
-    def web_page(self, letter: Letter, title: str, folder: str | None = None) -> bytes:
-        return self.page((folder or letter.folder) + "index.html", "newsletter/web.html", letter=letter,
+    def web_page(self, letter: Letter, title: str, folder: str | None = None, canonical: str | None = None) -> bytes:
+        return self.page((folder or letter.folder) + "index.html", "newsletter/web.html", canonical, letter=letter,
                          title=title, breadcrumbs=[("Nieuwsbrieven", ARCHIVE)])
 
     def archive(self, letters: list[Letter], latest: Letter | None, feeds: list[tuple[str, str]]) -> bytes:
@@ -492,7 +493,9 @@ def site_files(model: SiteModel, recorded: list[Recorded], content_dir: Path,
         latest = compose(model, current, None if sent else LATEST)
         mail = emails[current] if sent else printer.email_files(latest)
         files += [(LATEST + name, data) for name, data in mail.items()]
-        files.append((LATEST + "index.html", printer.web_page(latest, "Laatste nieuwsbrief", LATEST)))
+        # Once sent, the latest edition has a page of its own: this one is a copy of it.
+        canonical = next(l.folder for l in letters if l.edition == current) + "index.html" if sent else None
+        files.append((LATEST + "index.html", printer.web_page(latest, "Laatste nieuwsbrief", LATEST, canonical)))
     feeds = _feeds(model, letters, emails)
     files += [(path, data) for path, _, data in feeds]
     files.append((ARCHIVE + "index.html",
