@@ -156,6 +156,26 @@ def test_logo_and_colours(cli, tmp_path):
     assert css_properties(dark)["brand"] == "#8b0000"
 
 
+def test_colours_without_a_logo_colour_the_theme_s_mark_everywhere(cli, tmp_path):
+    """The header draws the theme's mark in the brand's colour; the browser's icons, the
+    sharing picture and the e-mail's logo show the same mark in the same colour."""
+    branded(tmp_path, 'theme:\n  colors:\n    primary: "#8b0000"\n', files={})
+    assert cli("build").code == 0
+    site = tmp_path / "site"
+    home = page(site, "index.html")
+    assert home.xpath("//svg[@class='brand__logo']")  # the theme's mark in the header
+    icon = home.xpath("//head/link[@rel='icon'][@type='image/svg+xml']/@href")[0]
+    assert icon.startswith("media/site-") and b'fill="#8b0000"' in (site / icon).read_bytes()
+    assert b"#0b4f7c" not in (site / icon).read_bytes()
+    share = home.xpath("//meta[@property='og:image']/@content")[0].removeprefix("https://nieuws.example.nl/")
+    email = next((site / "media").glob("site-*-logo.png"))
+    for picture, (x, y) in ((site / "favicon-32.png", (3, 16)), (site / "apple-touch-icon.png", (10, 90)),
+                            (site / share, (600, 160)), (email, (4, 40))):
+        with Image.open(picture) as drawn:
+            red, green, blue = drawn.convert("RGB").getpixel((x, y))
+        assert (abs(red - 0x8b), green, blue) < (12, 12, 12), picture.name
+
+
 def test_png_logo_keeps_its_shape(cli, tmp_path):
     branded(tmp_path, "theme:\n  logo: images/logo.png\n", {"images/logo.png": png(300, 50)})
     assert cli("build").code == 0

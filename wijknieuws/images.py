@@ -638,8 +638,9 @@ def without_metadata(png: bytes) -> bytes:
 
 def icon_files(logo: bytes, is_svg_logo: bool, background: str = "#ffffff") -> dict[str, bytes]:
     """From the site's logo: a 32 px icon for browser tabs, the 180 px icon phones put on their
-    home screen (and the publisher's logo for search engines), and the 1200x630 picture a page
-    without a picture of its own shows when it is shared: the logo, large, on a plain background."""
+    home screen (and the publisher's logo for search engines), the 1200x630 picture a page
+    without a picture of its own shows when it is shared (the logo, large, on a plain
+    background), the logo as PNG for e-mail, and an SVG logo as it is."""
     from PIL import Image
 
     def logo_at(size: int):
@@ -659,7 +660,8 @@ def icon_files(logo: bytes, is_svg_logo: bool, background: str = "#ffffff") -> d
     return {"favicon-32.png": _save(on("#ffffff", (32, 32), logo_at(32)), "png"),
             "apple-touch-icon.png": _save(on("#ffffff", (180, 180), logo_at(180)), "png"),
             "share.png": _save(on(background, (1200, 630), logo_at(360)), "png"),
-            "logo.png": _save(email_logo(logo, is_svg_logo), "png")}
+            "logo.png": _save(email_logo(logo, is_svg_logo), "png"),
+            "logo.svg": logo if is_svg_logo else b""}  # the browser's icon, where it is not a file of the site
 
 
 EMAIL_LOGO_HEIGHT = 80  # drawn at twice the 40 px it is shown at in the e-mail: sharp on phones

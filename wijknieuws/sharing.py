@@ -39,6 +39,7 @@ class Brand:
 
 
 THEME_LOGO = "static/logo.svg"  # in the theme; the site publishes it as it is
+THEME_LOGO_COLOUR = b"#0b4f7c"   # its mark's colour: a brand's primary colour takes its place
 
 
 def brand_of(model, theme_dirs: list[Path], content: Path) -> Brand:
@@ -52,10 +53,18 @@ def brand_of(model, theme_dirs: list[Path], content: Path) -> Brand:
     else:
         folder = next((d for d in theme_dirs if (d / THEME_LOGO).is_file()), None)
         logo, is_svg, icon_svg = ((folder / THEME_LOGO).read_bytes() if folder else b""), True, THEME_LOGO
+    # The header draws the theme's mark in the brand's primary colour (style.css): so do the
+    # icons, the sharing picture and the e-mail, from a copy of the mark in that colour.
+    recoloured = own is None and config.theme.primary and THEME_LOGO_COLOUR in logo
+    if recoloured:
+        logo = logo.replace(THEME_LOGO_COLOUR, config.theme.primary.encode())
     digest = hashlib.sha1(logo).hexdigest()
     email_logo = f"media/site-{digest[:10]}-logo.png"
     made = [("favicon-32.png", "favicon-32.png"), ("apple-touch-icon.png", "apple-touch-icon.png"),
             (email_logo, "logo.png")]
+    if recoloured:
+        icon_svg = f"media/site-{digest[:10]}-logo.svg"
+        made.append((icon_svg, "logo.svg"))
     picture = model.pictures.get(config.image) if config.image else None
     share = picture.crop("og") if picture else None
     if share is None:
