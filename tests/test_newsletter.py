@@ -4,13 +4,16 @@ from __future__ import annotations
 import email
 import email.policy
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 from lxml import html as lxml_html
 
 from conftest import ARTICLES, page, text_of, tree_bytes, write_content
+from wijknieuws.newsletter import Printer
 
+REPO = Path(__file__).resolve().parent.parent
 BASE = "https://nieuws.example.nl/"
 UNSUBSCRIBE = "{{unsubscribe_url}}"
 FILES = ("nieuwsbrief.eml", "nieuwsbrief.html", "nieuwsbrief.txt")
@@ -296,6 +299,43 @@ def test_build_renders_recorded_editions_identical_to_the_export(cli, three, tmp
     assert archive == ["../nieuwsbrief/2021-12-31-rokkeveen/", "../nieuwsbrief/2021-08-31/"]  # newest first
     assert resolved(site, "nieuwsbrief/index.html") == []
     assert page(site, "nieuwsbrief/2021-08-31/index.html").xpath("//a[@href='../../nieuws/vlieger/']")
+
+
+def test_recorded_editions_are_made_again_only_when_what_they_show_changes(cli, three, tmp_path, monkeypatch):
+    """A recorded edition's files are kept from the build before while its articles, the
+    settings and its templates are the same (a year of daily editions is not rendered again
+    for every edit); a change in any of those makes them again, as a build from scratch does."""
+    made = []
+    email_files = Printer.email_files
+    monkeypatch.setattr(Printer, "email_files",
+                        lambda self, letter: made.append(letter.edition.id) or email_files(self, letter))
+    assert export(cli, "--since", "2021-08-01", "--until", "2021-08-31").code == 0
+    assert export(cli, "--since", "2021-04-01", "--until", "2021-04-30").code == 0
+    (tmp_path / "thema" / "newsletter").mkdir(parents=True)
+
+    def build() -> set[str]:
+        made.clear()
+        assert cli("build", "--templates", "thema").code == 0
+        remade = set(made) & {"2021-08-31", "2021-04-30"}
+        shutil.rmtree(tmp_path / "full", ignore_errors=True)
+        for stale in (tmp_path / ".wijknieuws-cache").glob("full.*"):
+            stale.unlink() if stale.is_file() else shutil.rmtree(stale)
+        assert cli("build", "--templates", "thema", "--out", "full").code == 0
+        assert tree_bytes(tmp_path / "site" / "nieuwsbrief") == tree_bytes(tmp_path / "full" / "nieuwsbrief")
+        return remade
+
+    def edit(source: str, old: str, new: str) -> None:
+        path = three / source
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+
+    assert build() == {"2021-08-31", "2021-04-30"}
+    edit("2019/fiets.md", "door de wijk", "door het park")  # in neither edition
+    assert build() == set()
+    edit("2021/vlieger.md", "De Vlieger blijft dicht", "De Vlieger gaat dicht")  # in August's
+    assert build() == {"2021-08-31"}
+    template = (REPO / "templates" / "newsletter" / "email.html").read_text(encoding="utf-8")
+    (tmp_path / "thema" / "newsletter" / "email.html").write_text(template + "<!-- eigen -->\n", encoding="utf-8")
+    assert build() == {"2021-08-31", "2021-04-30"}
 
 
 @pytest.mark.parametrize("command", ["build", "check"])

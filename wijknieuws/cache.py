@@ -68,6 +68,7 @@ class Content:
     model: dict = field(default_factory=dict)          # model.build_model's memo
     records: dict = field(default_factory=dict)        # opendata.articles_file's lines
     decision_lines: dict = field(default_factory=dict)  # opendata.decisions_file's lines
+    editions: dict = field(default_factory=dict)       # newsletter.site_files' recorded editions
     templates: dict = field(default_factory=dict)      # render.Renderer's templates' references
     pages: Dependencies = field(default_factory=Dependencies)
     media: MediaIndex = field(default_factory=MediaIndex)  # what each picture file held when last seen

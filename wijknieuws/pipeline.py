@@ -26,6 +26,7 @@ from .hosting import hosting_files
 from .images import MediaStore, icon_files, prepare, uses_of
 from .loader import OUTSIDE, articles_of, load_articles, scan
 from .model import SiteModel, build_model
+from .newsletter import TEMPLATES as NEWSLETTER_TEMPLATES
 from .newsletter import Recorded, recorded_editions
 from .newsletter import site_files as newsletter_files
 from .opendata import ARTICLES, DECISIONS, articles_file, data_files, decisions_file
@@ -260,6 +261,13 @@ def _write_files(model: SiteModel, files: dict, options: Options, writer: SiteWr
             writer.write(path, made[name], fingerprint)
 
 
+def _edition_key(fingerprints: Fingerprints, renderer: Renderer, letter) -> str:
+    """What a recorded newsletter edition's files are made from: the letter, the settings and
+    the brand (the fingerprints' salt) and its templates."""
+    templates = tuple(renderer.template_digest(name) for name in NEWSLETTER_TEMPLATES)
+    return fingerprints.page(letter.folder, "newsletter", {"letter": letter, "templates": templates})[0]
+
+
 def _kept(writer: SiteWriter, path: str, fingerprint: str) -> bool:
     """The live file was made from the same inputs: the shadow gets it too, nothing is made."""
     digest = writer.live_digest(path, fingerprint)
@@ -397,7 +405,8 @@ def _build(options: Options, dirs: list[Path], cache: BuildCache | None, progres
         lap(f"find changed pages ({len(todo)} of {len(pages)})")
 
         def extra_files() -> None:
-            newsletter = newsletter_files(model, loading.editions, options.content, renderer.env, brand)
+            newsletter = newsletter_files(model, loading.editions, options.content, renderer.env, brand,
+                                          cache.content.editions, partial(_edition_key, fingerprints, renderer))
             _write_known(model, pages, [rel for rel, _ in newsletter], writer, fingerprints, cache.content)
             made = dict(_extra_files(model, loading, options, renderer, newsletter, cache.content.search))
             for rel, data in made.items():  # dict: a later file of one name (a theme override) wins
