@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 
 import babel
+import css_inline
 import jinja2
 import markdown
 import nh3
@@ -38,8 +39,8 @@ from .fingerprint import Dependencies
 from .images import MediaIndex
 from .search import SearchIndex
 
-# What makes the parsed articles and pages besides the content and the templates.
-_LIBRARIES = (markdown, nh3, jinja2, babel, yaml, snowballstemmer, slugify)
+# What makes the parsed articles, pages and e-mails besides the content and the templates.
+_LIBRARIES = (markdown, nh3, jinja2, babel, yaml, snowballstemmer, slugify, css_inline)
 
 
 def program_id(package: Path = Path(__file__).parent) -> str:
