@@ -78,13 +78,15 @@ def test_a_typo_offers_the_word_meant_as_a_link_that_runs_that_search(tab, sampl
 def test_the_address_holds_the_query_and_the_filters(tab, sample_site):
     _, url = sample_site
     tab.goto(url + "zoeken/?q=vlieger&wijk=rokkeveen&type=besluit")
-    announced(tab)
+    status = announced(tab)
     assert tab.input_value("#zoek-wijk") == "rokkeveen" and tab.input_value("#zoek-soort") == "besluit"
     assert titles(tab) == ["De Vlieger blijft dicht, activiteiten verhuizen naar de Nathaliegang"]
     assert all("Rokkeveen" in m and "Besluit" in m for m in tab.locator(".zoeken__meta").all_inner_texts())
 
     tab.select_option("#zoek-soort", "")  # all types: the address follows
     tab.wait_for_function("!location.search.includes('type=')")
+    # the same words announce the old results until the new ones are there: wait for those
+    tab.wait_for_function("old => document.getElementById('zoek-status').textContent !== old", arg=status)
     announced(tab)
     assert parse_qs(urlsplit(tab.url).query) == {"q": ["vlieger"], "wijk": ["rokkeveen"]}
     before = titles(tab)
@@ -127,8 +129,10 @@ def test_a_query_downloads_only_its_bucket_and_the_texts_on_screen(tab, sample_s
                         "document.querySelectorAll('#zoek-resultaten li')[10]")
     assert more.is_hidden()
 
+    before = tab.inner_text("#zoek-status")
     tab.select_option("#zoek-wijk", "rokkeveen")  # a filter needs the articles' wijken and types
     tab.wait_for_function("location.search.includes('wijk=rokkeveen')")
+    tab.wait_for_function("old => document.getElementById('zoek-status').textContent !== old", arg=before)
     announced(tab)
     assert "filters.json" in fetched and not any(f.startswith("v/") for f in fetched)
 
