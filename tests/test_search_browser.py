@@ -78,7 +78,8 @@ def test_a_typo_offers_the_word_meant_as_a_link_that_runs_that_search(tab, sampl
 def test_the_address_holds_the_query_and_the_filters(tab, sample_site):
     _, url = sample_site
     tab.goto(url + "zoeken/?q=vlieger&wijk=rokkeveen&type=besluit")
-    status = announced(tab)
+    announced(tab)
+    status = tab.evaluate("document.getElementById('zoek-status').textContent")
     assert tab.input_value("#zoek-wijk") == "rokkeveen" and tab.input_value("#zoek-soort") == "besluit"
     assert titles(tab) == ["De Vlieger blijft dicht, activiteiten verhuizen naar de Nathaliegang"]
     assert all("Rokkeveen" in m and "Besluit" in m for m in tab.locator(".zoeken__meta").all_inner_texts())
@@ -129,7 +130,7 @@ def test_a_query_downloads_only_its_bucket_and_the_texts_on_screen(tab, sample_s
                         "document.querySelectorAll('#zoek-resultaten li')[10]")
     assert more.is_hidden()
 
-    before = tab.inner_text("#zoek-status")
+    before = tab.evaluate("document.getElementById('zoek-status').textContent")
     tab.select_option("#zoek-wijk", "rokkeveen")  # a filter needs the articles' wijken and types
     tab.wait_for_function("location.search.includes('wijk=rokkeveen')")
     tab.wait_for_function("old => document.getElementById('zoek-status').textContent !== old", arg=before)
