@@ -5,6 +5,7 @@ import email
 import email.policy
 import re
 import shutil
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -338,6 +339,23 @@ def test_recorded_editions_are_made_again_only_when_what_they_show_changes(cli, 
     assert build() == {"2021-08-31", "2021-04-30"}
 
 
+def test_an_edition_template_sees_its_letter_and_the_settings_not_the_whole_site(cli, three, tmp_path):
+    """Like a page, an edition's template is made from what it is given (which is what the build
+    keeps it by): the whole model is not among that, and a theme that asks for it is told where."""
+    assert export(cli, "--since", "2021-08-01", "--until", "2021-08-31").code == 0
+    template = (REPO / "templates" / "newsletter" / "web.html").read_text(encoding="utf-8")
+    override = tmp_path / "thema" / "newsletter" / "web.html"
+    override.parent.mkdir(parents=True)
+    override.write_text(template.replace("{% block content %}", "{% block content %}{{ site.articles|length }}", 1),
+                        encoding="utf-8")
+    result = cli("build", "--templates", "thema")
+    assert result.code == 1
+    line = template.split("{% block content %}")[0].count("\n") + 1
+    assert any(l.startswith(f"{Path('thema/newsletter/web.html')}:{line}:") and "site" in l
+               for l in result.error_lines), result.err
+    assert not (tmp_path / "site").exists()
+
+
 @pytest.mark.parametrize("command", ["build", "check"])
 def test_bad_record_entries_are_listed_with_the_other_problems(cli, three, tmp_path, command):
     """One list of everything that is wrong, from `check` as from `build`: the record file's
@@ -391,3 +409,13 @@ def test_current_edition_that_was_sent_is_the_sent_copy(cli, three, tmp_path):
         doc = page(site, f"{folder}/index.html")
         assert doc.xpath("//link[@rel='canonical']/@href") == [f"{BASE}nieuwsbrief/{canonical}/"]
         assert doc.xpath("//meta[@property='og:url']/@content") == [f"{BASE}nieuwsbrief/{canonical}/"]
+
+    # an article of that week published after it was sent is not in it: nor in its latest copy
+    (three / "2021/laat.md").write_text(textwrap.dedent(ARTICLES_3["2021/drie.md"]).replace(
+        "Drie wijken krijgen een ontmoetingsplek", "Een laat bericht").replace("2021-08-20T23:30", "2021-08-22T10:00"),
+        encoding="utf-8")
+    assert cli("build").code == 0
+    latest, sent = (page(site, f"{folder}/index.html") for folder in ("laatste", "2021-08-24"))
+    assert latest.xpath("//main//h3//text()") == sent.xpath("//main//h3//text()")
+    assert "Een laat bericht" not in latest.text_content()
+    assert b"Een laat bericht" not in (site / "laatste" / "nieuwsbrief.html").read_bytes()

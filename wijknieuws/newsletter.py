@@ -371,7 +371,9 @@ class Printer:
 
     def _render(self, env: jinja2.Environment, name: str, **context) -> str:
         try:
-            return env.get_template(name).render(context, site=self.model, config=self.model.config)
+            # Like a page (render.py), a template sees its context and the settings, not the whole
+            # model: what an edition is made from is then known (pipeline.py keeps it by that).
+            return env.get_template(name).render(context, config=self.model.config)
         except Exception as exc:  # a theme author's mistake: report it at its template line
             loaders = getattr(env.loader, "loaders", [env.loader])
             dirs = [Path(p) for loader in loaders for p in getattr(loader, "searchpath", ())]
@@ -507,12 +509,13 @@ def site_files(model: SiteModel, recorded: list[Recorded], content_dir: Path,
     latest = None
     # A site without newsletter settings still builds; it just has no current edition to send.
     if current is not None and check_config(model.config, content_dir, Problems()):
-        sent = current in emails
-        latest = compose(model, current, None if sent else LATEST)
+        sent = next((letter for letter in letters if letter.edition == current), None)
+        # Once sent, the latest edition is that edition, as sent (its own page is the canonical
+        # one); until then, what it would hold now.
+        latest = sent or compose(model, current, LATEST)
         mail = emails[current] if sent else printer.email_files(latest)
         files += [(LATEST + name, data) for name, data in mail.items()]
-        # Once sent, the latest edition has a page of its own: this one is a copy of it.
-        canonical = next(l.folder for l in letters if l.edition == current) + "index.html" if sent else None
+        canonical = sent.folder + "index.html" if sent else None
         files.append((LATEST + "index.html", printer.web_page(latest, "Laatste nieuwsbrief", LATEST, canonical)))
     feeds = _feeds(model, letters, emails)
     files += [(path, data) for path, _, data in feeds]
