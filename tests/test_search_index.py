@@ -120,6 +120,23 @@ def test_an_article_added_then_removed_leaves_no_trace_in_the_index(cli, tmp_pat
     assert tree_bytes(tmp_path / "site/zoeken/index") == tree_bytes(tmp_path / "fresh/zoeken/index")
 
 
+def test_the_first_article_of_an_empty_site_fills_the_vocabulary(cli, tmp_path):
+    """Found in a review: a site without articles has vocabulary files without words; the
+    first article's words must reach them, as in a build from scratch."""
+    from conftest import tree_bytes, write_content
+
+    content = write_content(tmp_path, {})
+    assert cli("build").code == 0
+    (content / "2021").mkdir(exist_ok=True)
+    (content / "2021/a.md").write_text("---\ntitle: De bibliotheek opent\ndate: 2021-03-01\nwijk: Rokkeveen\n"
+                                       "---\n\nDe raad besluit.\n", encoding="utf-8")
+    assert cli("build").code == 0
+    assert cli("build", "--out", "fresh").code == 0
+    index = tree_bytes(tmp_path / "site/zoeken/index")
+    assert index == tree_bytes(tmp_path / "fresh/zoeken/index")
+    assert "bibliotheek" in json.loads(index["v/11.json"])[0]
+
+
 @settings(max_examples=500, deadline=None)
 @given(st.text())
 def test_the_fast_word_split_is_the_regular_expression(text):

@@ -146,6 +146,9 @@ class SearchIndex:
         """All postings at once, for an empty index: each form's stem and bucket found once, the
         weights left as text until they are written, none of _change's per-article bookkeeping."""
         index: defaultdict[str, dict] = defaultdict(dict)
+        # An empty index may still hold the files of an empty site (no words of any length):
+        # everything is made anew.
+        self.vocabulary, self.vocabulary_files, self.bucket_files = Counter(), {}, {}
         for doc, source in enumerate(order):
             forms, weights = terms[source]
             for form, weight in zip(forms.split(), weights.split()):
