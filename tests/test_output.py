@@ -1,6 +1,7 @@
 """Nothing lost: a failing build leaves the previous site exactly as it was."""
 from __future__ import annotations
 
+import os
 import time
 
 import pytest
@@ -99,6 +100,45 @@ def test_a_shadow_no_manifest_describes_is_deleted_without_waiting_for_it(cli, c
         time.sleep(0.05)
     assert not list(cache.glob("site.shadow.trash-*"))
     assert (cache / "site.shadow" / "index.html").is_file()  # the new shadow, made as always
+
+
+def test_a_shadow_that_cannot_be_moved_aside_is_deleted_by_the_build(cli, content, tmp_path, monkeypatch):
+    """Where the shadow cannot be renamed (a folder of a container's image layer), the build
+    deletes it itself, as it did before there was a deleter apart."""
+    import wijknieuws.output as output
+
+    rename = os.rename
+
+    def refuse_trash(source, target, *args, **kwargs):
+        if output._TRASH in str(target):
+            raise OSError(18, "Invalid cross-device link")
+        return rename(source, target, *args, **kwargs)
+
+    assert cli("build").code == 0
+    (tmp_path / ".wijknieuws-cache/site.shadow.dirty").touch()
+    monkeypatch.setattr(output.os, "rename", refuse_trash)
+    (content / "2019/fiets.md").write_text((content / "2019/fiets.md").read_text() + "\nMeer.\n")
+    assert cli("build").code == 0
+    assert not list((tmp_path / ".wijknieuws-cache").glob("*trash*"))
+    monkeypatch.setattr(output.os, "rename", rename)
+    assert cli("build", "--out", "fresh").code == 0
+    assert tree_bytes(tmp_path / "site") == tree_bytes(tmp_path / "fresh")
+
+
+def test_only_the_site_s_own_leftovers_are_swept(cli, content, tmp_path):
+    """An --out whose name has characters of a file pattern sweeps its own leftovers only."""
+    cache = tmp_path / ".wijknieuws-cache"
+    own, other = cache / "site[1].shadow.trash-1-2", cache / "site1.shadow.trash-9-9"
+    for folder in (own, other):
+        folder.mkdir(parents=True)
+        (folder / "index.html").write_text("oud", encoding="utf-8")
+    assert cli("build", "--out", "site[1]").code == 0
+    deadline = time.monotonic() + 30
+    while own.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not own.exists()
+    time.sleep(0.5)  # a deleter started for the other one would have had the same time
+    assert (other / "index.html").is_file()
 
 
 def test_incremental_build_equals_full_build(cli, content, tmp_path):

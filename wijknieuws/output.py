@@ -177,23 +177,35 @@ def discard(folder: Path) -> None:
     250,000 files that no manifest describes (after an upgrade of wijknieuws, a killed build)
     took 50-100 s of a build at 100,000 articles."""
     trash = folder.with_name(f"{folder.name}{_TRASH}{os.getpid()}-{time.time_ns()}")
-    os.rename(folder, trash)
+    try:
+        os.rename(folder, trash)
+    except OSError:  # it cannot be moved (a folder of a container's image layer): delete it here
+        shutil.rmtree(folder)
+        return
     _delete_apart(trash)
 
 
 def sweep(folder: Path) -> None:
     """Deletes what discard() left of folder before, if no process is deleting it now (one
     was killed, or the machine stopped)."""
-    for trash in folder.parent.glob(f"{folder.name}{_TRASH}*"):
-        _delete_apart(trash)
+    prefix = folder.name + _TRASH
+    try:
+        left = [entry.path for entry in os.scandir(folder.parent) if entry.name.startswith(prefix)]
+    except FileNotFoundError:
+        return
+    for trash in left:
+        _delete_apart(Path(trash))
 
 
 def _delete_apart(trash: Path) -> None:
-    if fcntl is None:  # pragma: no cover - no flock (Windows): delete it here and now
-        shutil.rmtree(trash, ignore_errors=True)
-        return
-    subprocess.Popen([sys.executable, "-c", _DELETE, str(trash)], stdin=subprocess.DEVNULL,
-                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    if fcntl is not None and sys.executable:
+        try:
+            subprocess.Popen([sys.executable, "-c", _DELETE, str(trash)], stdin=subprocess.DEVNULL,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+            return
+        except OSError:  # no process can be started now: delete it here and now
+            pass
+    shutil.rmtree(trash, ignore_errors=True)  # no flock (Windows) or no process: here and now
 
 
 class SiteWriter:
