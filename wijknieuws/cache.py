@@ -21,12 +21,13 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import sys
 import zlib
 from dataclasses import dataclass, field, fields, is_dataclass
+from importlib import metadata
 from pathlib import Path
 
 import babel
-import css_inline
 import jinja2
 import markdown
 import nh3
@@ -40,19 +41,26 @@ from .images import MediaIndex
 from .search import SearchIndex
 
 # What makes the parsed articles, pages and e-mails besides the content and the templates.
-_LIBRARIES = (markdown, nh3, jinja2, babel, yaml, snowballstemmer, slugify, css_inline)
+_LIBRARIES = (markdown, nh3, jinja2, babel, yaml, snowballstemmer, slugify)
+_DISTRIBUTIONS = ("MarkupSafe", "css-inline")  # read from their installed metadata
 
 
 def program_id(package: Path = Path(__file__).parent) -> str:
     """The program as it runs: its version, its own source files, and its libraries' versions.
     The version number alone stays the same across a pull that changes the code or an upgrade
     of Python-Markdown or nh3, and a cache kept through one would show what the old code made."""
-    digest = hashlib.sha1(__version__.encode())
+    # Python's version too: the e-mails' MIME parts come from its own email package.
+    digest = hashlib.sha1(__version__.encode() + sys.version.encode())
     for path in sorted(package.glob("*.py")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     for library in _LIBRARIES:  # without a version attribute, the time its module was installed
         stamp = getattr(library, "__version__", None) or os.stat(library.__file__).st_mtime_ns
         digest.update(f"{library.__name__}={stamp}\0".encode())
+    for name in _DISTRIBUTIONS:
+        try:
+            digest.update(f"{name}={metadata.version(name)}\0".encode())
+        except metadata.PackageNotFoundError:  # pragma: no cover - installed without metadata
+            digest.update(f"{name}=?\0".encode())
     return digest.hexdigest()[:16]
 
 
