@@ -137,6 +137,28 @@ def test_no_change_build_does_nothing(cli, content, tmp_path):
     assert result.out.startswith("Nothing changed")
 
 
+def test_a_build_right_after_a_save_is_followed_by_nothing_changed(cli, content, tmp_path):
+    """A file saved just before a build is known by its bytes: the next build with nothing
+    changed says so, and one whose bytes changed unseen (same size, same time) is rebuilt."""
+    memo = content / "2021/memo.md"
+    for path in content.rglob("*"):  # saved a while ago, but for the memo
+        os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns - 10**10))
+    memo.write_text(memo.read_text(encoding="utf-8").replace("koelkast", "vriezer"), encoding="utf-8")
+    assert cli("build").code == 0
+    result = cli("build")
+    assert result.code == 0 and result.out.startswith("Nothing changed"), result.out
+    # the same size, and the time it had: only its bytes tell
+    saved = memo.stat()
+    memo.write_text(memo.read_text(encoding="utf-8").replace("vriezer", "kelder "), encoding="utf-8")
+    os.utime(memo, ns=(saved.st_atime_ns, saved.st_mtime_ns))
+    assert memo.stat().st_size == saved.st_size
+    result = cli("build")
+    assert result.code == 0 and not result.out.startswith("Nothing changed"), result.out
+    assert b"kelder" in (tmp_path / "site/nieuws/memo/index.html").read_bytes()
+    assert cli("build", "--out", "full").code == 0
+    assert tree_bytes(tmp_path / "site") == tree_bytes(tmp_path / "full")
+
+
 def _age(paths, seconds=10):
     for path in paths:
         stat = path.stat()

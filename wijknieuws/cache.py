@@ -91,6 +91,7 @@ class State:
     inputs: str = ""                                   # fingerprint of the inputs of the last good build
     trees: dict = field(default_factory=dict)          # inode of a tree -> {path: (fingerprint, digest)}
     folders: dict = field(default_factory=dict)        # output.folder_stamps() of the live tree
+    recent: dict = field(default_factory=dict)         # content files saved just before it: their bytes' hash
 
 
 def _read(path: Path, kind: type):

@@ -24,7 +24,7 @@ from .feeds import atom, decision_feed, decisions_atom, site_feeds
 from .fingerprint import Dependencies, Fingerprints
 from .hosting import hosting_files
 from .images import MediaStore, icon_files, prepare, uses_of
-from .loader import OUTSIDE, articles_of, load_articles, scan
+from .loader import OUTSIDE, RACY_NS, articles_of, load_articles, scan
 from .model import SiteModel, build_model
 from .newsletter import TEMPLATES as NEWSLETTER_TEMPLATES
 from .newsletter import Recorded, recorded_editions
@@ -150,14 +150,27 @@ def theme_files(dirs: list[Path]) -> list[tuple[str, dict]]:
     return [(str(d), scan(d)) for d in dirs]
 
 
-def _inputs(options: Options, files: dict, themes: list) -> str:
+def _inputs(options: Options, files: dict, themes: list) -> tuple[str, dict[str, str]]:
     """Everything a build reads (the content's and the templates' scan()), by file size and
-    time: equal means nothing to do."""
+    time: equal means nothing to do; and the content files saved just now, by their bytes' hash:
+    one may change again within one clock tick, its time and size the same."""
     state = [os.getcwd(), repr(dataclasses.astuple(options)), files, *themes]
     now = time.time_ns()
-    if any(now - mtime < 2_000_000_000 for mtime, _ in files.values()):
-        state.append(now)  # a file saved just now may change again within one clock tick, unseen
-    return hashlib.sha1(repr(state).encode()).hexdigest()
+    recent = {rel: _file_hash(options.content / rel) for rel, state in files.items()
+              if state != OUTSIDE and now - state[0] < RACY_NS}
+    return hashlib.sha1(repr(state).encode()).hexdigest(), recent
+
+
+def _file_hash(path: Path) -> str | None:
+    try:
+        return hashlib.sha1(path.read_bytes()).hexdigest()
+    except OSError:  # gone or unreadable: the build says so
+        return None
+
+
+def _same_recent(options: Options, recent: dict[str, str]) -> bool:
+    """The files saved just before the last build still hold the bytes that build read."""
+    return all(_file_hash(options.content / rel) == digest for rel, digest in recent.items())
 
 
 def _as_left(options: Options, cache: BuildCache) -> bool:
@@ -372,11 +385,12 @@ def _build(options: Options, dirs: list[Path], cache: BuildCache | None, progres
     else:
         cache.refresh()
     files, themes = scan(options.content), theme_files(dirs)
-    inputs = _inputs(options, files, themes)
+    inputs, recent = _inputs(options, files, themes)
     as_left = _as_left(options, cache)
     # A caller that keeps its cache (serve) wants the model at hand for preview.py: its first
     # build is done in full even when nothing changed.
-    if (own_cache or cache.last is not None) and as_left and cache.state.inputs == inputs:
+    if (own_cache or cache.last is not None) and as_left and cache.state.inputs == inputs \
+            and _same_recent(options, cache.state.recent):
         _note_folder_times(options, cache)
         lap("nothing changed")
         return Result(-1, [], len(cache.state.trees[inode(options.out)]), 0, lap.total, lap.laps)
@@ -417,12 +431,12 @@ def _build(options: Options, dirs: list[Path], cache: BuildCache | None, progres
         lap("render pages; feeds, data, search, newsletter and files alongside")
         # Until the swap is done and recorded, nothing is known of either tree: a build killed
         # in between then finds no manifest to trust and renders everything.
-        cache.state.trees, cache.state.inputs, cache.state.folders = {}, "", {}
+        cache.state.trees, cache.state.inputs, cache.state.folders, cache.state.recent = {}, "", {}, {}
         cache.save(content=False)
         changed = writer.changes()
         cache.state.trees = writer.commit()
         cache.state.folders = folder_stamps(options.out, writer.manifest)
-        cache.state.inputs = inputs
+        cache.state.inputs, cache.state.recent = inputs, recent
         cache.content.pages = Dependencies.of(inputs, shape, articles, shows, before)
         store.prune({picture.digest for picture in loading.pictures.values()})  # drafts' too: kept for later
         cache.content.templates = renderer.references
