@@ -171,8 +171,8 @@ def changes_in(decisions, articles, since: date, until: date, wijk: Wijk | None 
 
     found = []
     for d in decisions:
-        if len(d.steps) < 2 or wijk is not None and all(w.slug != wijk.slug for w in d.wijken):
-            continue  # one step: nothing changed yet
+        if wijk is not None and all(w.slug != wijk.slug for w in d.wijken):
+            continue
         inside = [i for i, step in enumerate(d.steps) if i and in_edition(step)]
         if not inside:
             continue

@@ -156,8 +156,8 @@ def _inputs(options: Options, files: dict, themes: list) -> tuple[str, dict[str,
     one may change again within one clock tick, its time and size the same."""
     state = [os.getcwd(), repr(dataclasses.astuple(options)), files, *themes]
     now = time.time_ns()
-    recent = {rel: _file_hash(options.content / rel) for rel, state in files.items()
-              if state != OUTSIDE and now - state[0] < RACY_NS}
+    recent = {rel: _file_hash(options.content / rel) for rel, (mtime, size) in files.items()
+              if (mtime, size) != OUTSIDE and now - mtime < RACY_NS}
     return hashlib.sha1(repr(state).encode()).hexdigest(), recent
 
 

@@ -40,19 +40,25 @@ def _url(base: str, path: str, lastmod: str | None) -> str:
     return f"<url><loc>{loc}</loc><lastmod>{lastmod}</lastmod></url>" if lastmod else f"<url><loc>{loc}</loc></url>"
 
 
-def _urls(model: SiteModel, pages: list[Page], extra: Iterable[str]) -> list[tuple[str, str | None]]:
-    """(<url> element, lastmod) per page; `extra` are paths of files written outside pages.py
-    (e.g. the newsletter's web versions): their HTML pages are listed too, without a lastmod."""
-    base = model.config.base_url
-    urls, seen = [], set()
+def _listed(pages: list[Page], extra: Iterable[str]) -> list[tuple[str, Page | None]]:
+    """(path, page) of every HTML page the sitemap lists, once each in its order; `extra` are
+    paths of files written outside pages.py (e.g. the newsletter's web versions), without a page."""
+    listed, seen = [], set()
     for page in pages:
         if is_page(page.path) and page.path not in seen:
             seen.add(page.path)
-            lastmod = _lastmod(page, model)
-            urls.append((_url(base, page.path, lastmod), lastmod))
-    for path in sorted(set(extra) - seen):
-        if is_page(path):
-            urls.append((_url(base, path, None), None))
+            listed.append((page.path, page))
+    listed += [(path, None) for path in sorted(set(extra) - seen) if is_page(path)]
+    return listed
+
+
+def _urls(model: SiteModel, pages: list[Page], extra: Iterable[str]) -> list[tuple[str, str | None]]:
+    """(<url> element, lastmod) per listed page; extra pages have no lastmod."""
+    base = model.config.base_url
+    urls = []
+    for path, page in _listed(pages, extra):
+        lastmod = _lastmod(page, model) if page else None
+        urls.append((_url(base, path, lastmod), lastmod))
     return urls
 
 
@@ -92,7 +98,7 @@ def robots(model: SiteModel) -> bytes:
 def sitemap_names(pages: list[Page], extra: Iterable[str]) -> list[str]:
     """The files sitemap_files() makes of these pages, without making them (pipeline.py keeps
     them unmade while the site's shape is the same)."""
-    count = len({page.path for page in pages if is_page(page.path)} | {path for path in extra if is_page(path)})
+    count = len(_listed(pages, extra))
     if count <= MAX_URLS:
         return ["sitemap.xml"]
     return ["sitemap.xml", *(f"sitemap-{number}.xml" for number in range(1, -(-count // MAX_URLS) + 1))]
