@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wijknieuws.search import bucket_of
-from wijknieuws.words import fold, split, stem
+from wijknieuws.search import _pairs, bucket_of
+from wijknieuws.words import FIELDS, SCALE, STOPWORDS, fold, split, stem, weigh
 
 ROOT = Path(__file__).resolve().parent.parent
 SEARCH_JS = ROOT / "templates/static/search.js"
@@ -143,3 +143,33 @@ def test_the_fast_word_split_is_the_regular_expression(text):
     """words.split (a byte table) finds exactly the words of [a-z0-9]+ in the folded text,
     which search.js uses for queries."""
     assert split(text) == re.findall(r"[a-z0-9]+", fold(text))
+
+
+def bm25f(fields: dict[str, str]) -> dict[str, int]:
+    """The weights by their definition (words.py): per field, each word's count times its
+    length-scaled weight, added up from 0.5 field by field in the order body, summary, names,
+    title, then rounded down."""
+    total: dict[str, float] = {}
+    for name in ("body", "summary", "names", "title"):
+        kept = [w for w in re.findall(r"[a-z0-9]+", fold(fields[name])) if w not in STOPWORDS]
+        if kept:
+            weight, b, usual = FIELDS[name]
+            scaled = max(SCALE * weight / (1 - b + b * len(kept) / usual), 0.5)
+            for form in dict.fromkeys(kept):
+                total[form] = total.get(form, 0.5) + kept.count(form) * scaled
+    return {form: int(value) for form, value in total.items()}
+
+
+_WORDS = st.sampled_from(["de", "het", "vlieger", "Vlieger", "wijk", "één", "een", "bibliotheek", "2024",
+                          "raad", "x", "Huizen", "huizen", "van", "wijk-", "Ré"])
+_FIELD = st.lists(_WORDS, max_size=400).map(" ".join) | st.text(max_size=60)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.fixed_dictionaries({"title": _FIELD, "names": _FIELD, "summary": _FIELD, "body": _FIELD}))
+def test_the_weights_are_bm25f_to_the_last_bit(fields):
+    """weigh looks most weights up by count and adds the short fields' separately; every form's
+    weight is still exactly what the definition gives, so a build's index bytes stay the same."""
+    forms, weights = weigh(fields)
+    assert len(forms.split()) == len(weights.split()) == len(set(forms.split()))
+    assert _pairs((forms, weights)) == bm25f(fields)

@@ -19,6 +19,7 @@ import re
 import unicodedata
 from collections import Counter
 from functools import lru_cache
+from itertools import chain
 
 import snowballstemmer
 
@@ -103,28 +104,47 @@ def body_text(article) -> str:
     return html.unescape(_TAG.sub(" ", article.body_html))
 
 
+def _counted(text: str) -> tuple[Counter, int]:
+    """The words of text without the stop words, counted, and how many there were."""
+    found = split(text)
+    counts = Counter(found)
+    length = len(found)
+    for word in STOPWORDS & counts.keys():
+        length -= counts.pop(word)
+    return counts, length
+
+
+def _scaled(name: str, length: int) -> float:
+    """What one occurrence weighs in the field, in quarters: at least an eighth (a word once in
+    3,000 is still there)."""
+    weight, b, usual = FIELDS[name]
+    return max(SCALE * weight / (1 - b + b * length / usual), 0.5)
+
+
 def weigh(fields: dict[str, str]) -> tuple[str, str]:
     """Each word form of the fields with its BM25F pseudo-frequency in quarters (at least 1), as
     two strings, the forms and their weights, space-separated: thousands of articles' terms stay
-    small in the cache, and making them is two joins, not a formatting per word."""
-    total: dict[str, float] = {}
-    for name in ("body", "summary", "names", "title"):  # the longest first: the others add to it
-        weight, b, usual = FIELDS[name]
-        found = split(fields[name])
-        counts = Counter(found)
-        stops = STOPWORDS & counts.keys()
-        length = len(found) - sum([counts[word] for word in stops])
+    small in the cache, and making them is two joins, not a formatting per word.
+
+    Each weight starts at 0.5, so that int() rounds it. Most forms are only in the body, where
+    a form's weight depends on its count alone: those are looked up in a table by count. The
+    few forms of the short fields are added up one by one, in the same order as always (body,
+    summary, names, title), so that the sums are the same to the last bit."""
+    counts, length = _counted(fields["body"])
+    body = _scaled("body", length) if length else 0.0
+    shared: dict[str, float] = {}  # the forms of the short fields, with their sums so far
+    for name in ("summary", "names", "title"):
+        found, length = _counted(fields[name])
         if not length:
             continue
-        # in quarters; an occurrence weighs at least an eighth (a word once in 3,000 is still there)
-        scaled = max(SCALE * weight / (1 - b + b * length / usual), 0.5)
-        if not total:  # each weight starts at 0.5, so that int() rounds it, and it is at least 1
-            total = {form: count * scaled + 0.5 for form, count in counts.items() if form not in stops}
-            continue
-        for form, count in counts.items():
-            if form not in stops:
-                total[form] = total.get(form, 0.5) + count * scaled
-    return " ".join(total), " ".join(map(str, map(int, total.values())))
+        scaled = _scaled(name, length)
+        for form, count in found.items():
+            if form not in shared:
+                shared[form] = counts.pop(form) * body + 0.5 if form in counts else 0.5
+            shared[form] += count * scaled
+    by_count = [str(int(count * body + 0.5)) for count in range(max(counts.values(), default=0) + 1)]
+    return (" ".join(chain(counts, shared)),
+            " ".join(chain(map(by_count.__getitem__, counts.values()), map(str, map(int, shared.values())))))
 
 
 def article_terms(article) -> tuple[str, str]:
