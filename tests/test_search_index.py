@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wijknieuws.search import _pairs, bucket_of
+from wijknieuws.search import _bucket_file, _json, _pairs, bucket_of
 from wijknieuws.words import FIELDS, SCALE, STOPWORDS, fold, split, stem, weigh
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -173,3 +173,26 @@ def test_the_weights_are_bm25f_to_the_last_bit(fields):
     forms, weights = weigh(fields)
     assert len(forms.split()) == len(weights.split()) == len(set(forms.split()))
     assert _pairs((forms, weights)) == bm25f(fields)
+
+
+_POSTINGS = st.dictionaries(st.integers(0, 10**6), st.integers(1, 10**4) | st.integers(1, 10**4).map(str),
+                            min_size=1, max_size=20)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.text(max_size=8), st.dictionaries(st.text(max_size=8), _POSTINGS, min_size=1, max_size=4),
+                       max_size=6))
+def test_a_bucket_written_as_text_is_the_json_of_its_postings(bucket):
+    """The bucket files are joined as text for speed; they are still exactly what json.dumps
+    (sorted keys, no spaces, UTF-8) writes for {stem: {form: [id gap, weight, ...]}}, whatever
+    the keys hold and whether a weight is still text (a first build) or a number."""
+    flat = {term: {form: [x for doc in sorted(docs) for x in (doc, docs[doc])] for form, docs in forms.items()}
+            for term, forms in bucket.items()}
+
+    def numbers(docs):
+        ids = sorted(docs)
+        return [x for i, doc in enumerate(ids) for x in (doc - (ids[i - 1] if i else 0), int(docs[doc]))]
+
+    gaps = {term: {form: numbers(docs) for form, docs in forms.items()} for term, forms in bucket.items()}
+    assert _bucket_file(flat) == _json(gaps)
+    assert json.loads(_bucket_file(flat)) == gaps

@@ -18,6 +18,8 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from functools import lru_cache, partial
+from itertools import chain
+from json.encoder import encode_basestring
 from operator import sub
 
 from .links import path_of
@@ -45,13 +47,21 @@ def _json(data) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
 
 
-def _postings(docs: dict[int, int]) -> list[int]:
-    """{id: weight} as [gap, weight, gap, weight, ...] by ascending id: the browser adds the gaps up."""
-    ids = sorted(docs)
-    flat = [0] * (2 * len(ids))
-    flat[0::2] = map(sub, ids, [0] + ids[:-1])  # a million postings at 10,000 articles: no loop in Python
-    flat[1::2] = map(int, map(docs.__getitem__, ids))  # a first build keeps them as they came, in text
-    return flat
+def _postings(flat: list) -> str:
+    """[id, weight, id, weight, ...] by ascending id as the text of [gap, weight, gap, weight, ...]:
+    the browser adds the gaps up."""
+    ids = flat[0::2]
+    return ",".join(chain.from_iterable(zip(map(str, map(sub, ids, [0] + ids[:-1])), map(str, flat[1::2]))))
+
+
+def _bucket_file(postings: dict[str, dict[str, list]]) -> bytes:
+    """{stem: {form: [gap, weight, ...]}} exactly as _json writes it, but made as text: a million
+    postings at 10,000 articles are joined as the numbers (or, in a first build, the text) they
+    are, not made into a list of ints and encoded again."""
+    return ("{" + ",".join(
+        encode_basestring(term) + ":{" + ",".join(encode_basestring(form) + ":[" + _postings(flat) + "]"
+                                                  for form, flat in sorted(forms.items())) + "}"
+        for term, forms in sorted(postings.items())) + "}").encode("utf-8")
 
 
 def _pairs(terms: tuple[str, str]) -> dict[str, int]:
@@ -142,39 +152,45 @@ class SearchIndex:
                 touched.add(bucket)
         return touched
 
-    def _fill(self, order: tuple[str, ...], terms: dict[str, tuple[str, str]]) -> None:
+    def _fill(self, order: tuple[str, ...], terms: dict[str, tuple[str, str]]) -> dict[int, dict]:
         """All postings at once, for an empty index: each form's stem and bucket found once, the
-        weights left as text until they are written, none of _change's per-article bookkeeping."""
-        index: defaultdict[str, dict] = defaultdict(dict)
+        weights left as text, each form's postings one flat list in id order, none of _change's
+        per-article bookkeeping. They are written once: an edit later reads the buckets it
+        touches back from their files, as after a restart."""
+        index: defaultdict[str, list] = defaultdict(list)
         # An empty index may still hold the files of an empty site (no words of any length):
         # everything is made anew.
         self.vocabulary, self.vocabulary_files, self.bucket_files = Counter(), {}, {}
         for doc, source in enumerate(order):
             forms, weights = terms[source]
             for form, weight in zip(forms.split(), weights.split()):
-                index[form][doc] = weight
+                index[form] += doc, weight
             self.terms[source] = terms[source]
-        self._postings = {bucket: {} for bucket in range(self.buckets)}
-        for form, docs in index.items():
+        filled: dict[int, dict] = {bucket: {} for bucket in range(self.buckets)}
+        for form, flat in index.items():
             term = stem(form)
-            self._postings[bucket_of(term, self.buckets)].setdefault(term, {})[form] = docs
-            self.vocabulary[form] = len(docs)
+            filled[bucket_of(term, self.buckets)].setdefault(term, {})[form] = flat
+            self.vocabulary[form] = len(flat) // 2
+        self._postings = {}
+        return filled
 
-    def _update_postings(self, order: tuple[str, ...], terms: dict[str, tuple[str, str]], buckets: int) -> set[int]:
+    def _update_postings(self, order: tuple[str, ...], terms: dict[str, tuple[str, str]],
+                         buckets: int) -> dict[int, dict]:
+        """The buckets that changed, each {stem: {form: [id, weight, ...]}} by ascending id."""
         if order[:len(self.order)] != self.order or buckets != self.buckets:  # else: new articles at the end
             self.terms, self.buckets, self.bucket_files, self._postings = {}, buckets, {}, {}
             self.vocabulary, self.vocabulary_files = Counter(), {}
         self.order = order
         if not self.terms:
-            self._fill(order, terms)
-            return set(range(buckets))
+            return self._fill(order, terms)
         dirty = set(range(buckets)) - set(self.bucket_files)
         for doc, source in enumerate(order):
             new, old = terms[source], self.terms.get(source, ("", ""))
             if new != old:
                 dirty |= self._change(doc, old, new)
                 self.terms[source] = new
-        return dirty
+        return {bucket: {term: {form: list(chain.from_iterable(sorted(docs.items()))) for form, docs in forms.items()}
+                         for term, forms in self._bucket(bucket).items()} for bucket in dirty}
 
     def _vocabulary_files(self) -> list[tuple[str, bytes]]:
         """The forms by length, most frequent first: what a misspelt word may have meant is
@@ -195,9 +211,8 @@ class SearchIndex:
     def files(self, model: SiteModel, terms: dict[str, tuple[str, str]]) -> list[tuple[str, bytes]]:
         articles = model.articles[::-1]  # oldest first: stable ids
         buckets = max(1, min(MAX_BUCKETS, -(-len(articles) // DOCS_PER_BUCKET)))
-        for bucket in self._update_postings(tuple(a.source for a in articles), terms, buckets):
-            self.bucket_files[bucket] = _json({term: {form: _postings(docs) for form, docs in forms.items()}
-                                               for term, forms in self._bucket(bucket).items()})
+        for bucket, postings in self._update_postings(tuple(a.source for a in articles), terms, buckets).items():
+            self.bucket_files[bucket] = _bucket_file(postings)
         wijken = {w.slug: i for i, w in enumerate(model.wijken)}
         types = list(TYPE_LABEL)
         files = [(INDEX + "meta.json", _json({
