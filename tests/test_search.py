@@ -235,6 +235,26 @@ def test_the_index_holds_weights_by_stem_and_form_and_a_fragment_per_article(cli
     assert ["vlieger", 1] in vocabulary
 
 
+def test_index_files_are_the_json_json_dumps_writes_whatever_the_text(cli, tmp_path):
+    """Fragments and buckets are joined as text for speed: with quotes, backslashes, tabs,
+    line separators, emoji and markup in the fields they are still byte for byte what
+    json.dumps (sorted keys, no spaces, UTF-8) writes for what they hold."""
+    from wijknieuws.search import _json
+    odd = 'Zeg "nee" \\ en\ttab \U0001F6B2 </script> & é'
+    field = json.dumps(odd, ensure_ascii=False)  # a YAML string too
+    write_content(tmp_path, {"2024/raar.md": article(
+        field, "2024-05-01", f"{odd}\u2028regel\n\nNog een alinea: {odd}.", summary=field)})
+    assert cli("build").code == 0, cli.last.err
+    index = tmp_path / "site/zoeken/index"
+    files = list(index.glob("f/*.json")) + list(index.glob("t/*.json"))
+    assert len(files) > 1
+    for file in files:
+        raw = file.read_bytes()
+        assert raw == _json(json.loads(raw)), file.name
+    fields = json.loads((index / "f/0.json").read_bytes())
+    assert fields[0] == odd and fields[5] == odd and "\u2028" in fields[7]
+
+
 @pytest.mark.parametrize("query", ["vlieger", "de", ""])
 def test_a_query_of_stop_words_or_nothing_finds_nothing_and_suggests_nothing(cli, content, tmp_path, query):
     assert cli("build").code == 0

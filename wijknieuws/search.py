@@ -74,9 +74,11 @@ _date = lru_cache(maxsize=4096)(dutch_date)  # Babel is slow, and days repeat
 
 
 def fragment(article) -> bytes:
-    return _json([article.title, path_of(article), _date(article.day),
-                  " · ".join(w.name for w in article.wijken), TYPE_LABEL[article.type], article.summary,
-                  article.image_caption, body_text(article)])
+    """The article's fields as a JSON list of strings (what _json writes, without its set-up for
+    every one of thousands of small lists)."""
+    fields = [article.title, path_of(article), _date(article.day), " · ".join(w.name for w in article.wijken),
+              TYPE_LABEL[article.type], article.summary, article.image_caption, body_text(article)]
+    return ("[" + ",".join(map(encode_basestring, fields)) + "]").encode("utf-8")
 
 
 class SearchIndex:
