@@ -183,8 +183,8 @@ def test_the_weights_are_bm25f_to_the_last_bit(fields):
     assert _pairs((forms, weights)) == bm25f(fields)
 
 
-_POSTINGS = st.dictionaries(st.integers(0, 10**6), st.integers(1, 10**4) | st.integers(1, 10**4).map(str),
-                            min_size=1, max_size=20)
+_POSTINGS = (st.dictionaries(st.integers(0, 10**6), st.integers(1, 10**4), min_size=1, max_size=20)   # read back
+             | st.dictionaries(st.integers(0, 10**6), st.integers(1, 10**4).map(str), min_size=1, max_size=20))  # first build
 
 
 @settings(max_examples=300, deadline=None)

@@ -50,8 +50,10 @@ def _json(data) -> bytes:
 def _postings(flat: list) -> str:
     """[id, weight, id, weight, ...] by ascending id as the text of [gap, weight, gap, weight, ...]:
     the browser adds the gaps up."""
-    ids = flat[0::2]
-    return ",".join(chain.from_iterable(zip(map(str, map(sub, ids, [0] + ids[:-1])), map(str, flat[1::2]))))
+    ids, weights = flat[0::2], flat[1::2]
+    if not isinstance(weights[0], str):  # numbers, read back from a file; a first build's are text
+        weights = map(str, weights)
+    return ",".join(chain.from_iterable(zip(map(str, map(sub, ids, [0] + ids[:-1])), weights)))
 
 
 def _bucket_file(postings: dict[str, dict[str, list]]) -> bytes:
