@@ -10,8 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import ARTICLES, tree_bytes
+from wijknieuws.loader import rescan, scan
 from wijknieuws.pipeline import Options, build, open_cache
 from wijknieuws.preview import write_edited_page
+from wijknieuws.serve import Site
 
 MEMO = "2021/memo.md"
 MEMO_PAGE = "nieuws/memo/index.html"
@@ -105,13 +107,86 @@ WAITS_FOR_THE_BUILD = {
 }
 
 
+def reported(tmp_path, change) -> set[str]:
+    """Makes the change; returns the paths the file system reports for it (watch.py): every
+    file of the content and templates added, changed or removed, as absolute paths."""
+    folders = [tmp_path / "content", tmp_path / "templates"]
+    before = {folder: scan(folder) for folder in folders}
+    change()
+    return {str(folder / rel) for folder in folders for rel in before[folder].keys() | scan(folder).keys()
+            if before[folder].get(rel) != scan(folder).get(rel)}
+
+
+@pytest.mark.parametrize("told", [False, True], ids=["walked", "told"])
 @pytest.mark.parametrize("change", WAITS_FOR_THE_BUILD)
-def test_anything_but_a_plain_edit_waits_for_the_build(served, content, tmp_path, change):
+def test_anything_but_a_plain_edit_waits_for_the_build(served, content, tmp_path, change, told):
+    """Found by walking the content, or told by serve which paths were saved (then nothing else
+    is looked at): the same answer."""
     options, cache = served
     before = tree_bytes(tmp_path / "site")
-    WAITS_FOR_THE_BUILD[change](content)
-    assert write_edited_page(options, cache) is None
+    saved = reported(tmp_path, lambda: WAITS_FOR_THE_BUILD[change](content))
+    assert write_edited_page(options, cache, saved if told else None) is None
     assert tree_bytes(tmp_path / "site") == before
+
+
+def test_told_what_was_saved_only_that_is_looked_at(served, content, tmp_path):
+    """serve hands over the paths the system reported (watch.py); a file it did not report is
+    not looked for, which is what spares the walk of every file."""
+    options, cache = served
+    site = Site(options, quiet=True)
+    site.cache = cache
+    site.noticed(reported(tmp_path, lambda: _edit(content / MEMO, "Het college zet", "Het college van B en W zet")))
+    _edit(content / "2021/vlieger.md", "De activiteiten verhuizen", "De activiteiten gaan")  # not reported
+    assert site.write_edited_page() == MEMO_PAGE
+    assert site.rebuild() is not None
+    assert site.saved == set()  # read by the build: the next save starts afresh
+    # two saves before the build: each reported on its own, both count
+    site.noticed(reported(tmp_path, lambda: _edit(content / MEMO, "Het college van B en W zet", "Het college zet")))
+    assert site.write_edited_page() == MEMO_PAGE
+    site.noticed(reported(tmp_path, lambda: _edit(content / "2021/vlieger.md", "De activiteiten gaan",
+                                                  "De activiteiten verhuizen")))
+    assert site.write_edited_page() is None
+    assert site.rebuild() is not None
+    site.noticed(None)  # a watcher that polls cannot tell: walk, and see both files
+    _edit(content / MEMO, "Het college zet", "Het college van B en W zet")
+    _edit(content / "2021/vlieger.md", "De activiteiten verhuizen", "De activiteiten gaan")
+    assert site.write_edited_page() is None
+
+
+def test_rescan_needs_a_walk_for_folders_links_and_what_it_cannot_know(content, tmp_path):
+    files = scan(content)
+    memo = content / MEMO
+    memo.write_text(memo.read_text(encoding="utf-8") + "\nMeer.\n", encoding="utf-8")
+    assert rescan(content, files, [str(memo)]) == (scan(content), {MEMO})
+    (content / "2021/.memo.md.swp").write_bytes(b"swap")  # hidden: skipped, as by scan()
+    assert rescan(content, files, [str(content / "2021/.memo.md.swp")]) == (files, set())
+    gone = content / "2021/vlieger.md"
+    gone.unlink()
+    assert rescan(content, files, [str(gone)]) == ({rel: v for rel, v in files.items() if rel != "2021/vlieger.md"},
+                                                  {"2021/vlieger.md"})
+    (content / "2022").mkdir()
+    (content / "2022/link.md").symlink_to(memo)
+    for path in [content / "2022", content / "2022/link.md", tmp_path / "templates/base.html", content,
+                 content / "verhuisd"]:  # a folder, a link, outside, the folder itself, a folder moved away
+        assert rescan(content, files, [str(path)]) is None, path
+
+
+def test_a_page_written_first_is_not_trusted_by_a_later_build_in_another_process(served, content, tmp_path):
+    """serve stopped right after writing the page, and the edit undone: a build in a new
+    process (its own cache, read from disk) must not keep the page of the undone edit."""
+    options, cache = served
+    _edit(content / MEMO, "Het college zet", "Het college van Zoetermeer zet")
+    build(options, cache=cache)  # the shadow (the tree before) holds another page than the live one
+    original = (content / MEMO).read_bytes()
+    before = (tmp_path / "site" / MEMO_PAGE).read_bytes()
+    _edit(content / MEMO, "Het college van Zoetermeer zet", "Het college van B en W zet")
+    assert write_edited_page(options, cache) == MEMO_PAGE
+    assert (tmp_path / ".wijknieuws-cache/site.state.forgotten").read_text(encoding="utf-8").endswith(f"\t{MEMO_PAGE}\n")
+    (content / MEMO).write_bytes(original)
+    build(options, cache=open_cache(options))
+    assert (tmp_path / "site" / MEMO_PAGE).read_bytes() == before
+    assert not (tmp_path / ".wijknieuws-cache/site.state.forgotten").exists()  # taken into the state
+    assert tree_bytes(tmp_path / "site") == _full_build(tmp_path)
 
 
 def test_nothing_before_a_first_good_build(content, tmp_path):

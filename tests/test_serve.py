@@ -301,3 +301,24 @@ def test_where_the_system_cannot_tell_saves_are_still_looked_for(tmp_path):
     os.utime(content / "a.md", ns=(later, later))
     watcher.examine()
     assert saves == ["content"]
+
+
+def test_the_watcher_tells_which_files_were_saved(tmp_path):
+    """What serve hands to the edited page (preview.py) instead of walking every file: the
+    paths the system reported, each once, editors' hidden files left out; None where it polls."""
+    content = tmp_path / "content"
+    (content / "2021").mkdir(parents=True)
+    watcher = EventWatcher()
+    watcher.watch(str(content), lambda: None)
+    try:
+        (content / "2021/a.md").write_text("nieuw", encoding="utf-8")
+        (content / "2021/.a.md.swp").write_bytes(b"swap")
+        saved: set[str] = set()
+        until(lambda: saved.update(watcher.saved()) or str(content / "2021/a.md") in saved, "the save reported")
+        assert saved == {str(content / "2021/a.md")}
+        assert watcher.saved() == set()  # taken
+    finally:
+        watcher.stop()
+    polling = EventWatcher()
+    polling.watch(str(tmp_path / "ontbreekt"), lambda: None)
+    assert polling.saved() is None

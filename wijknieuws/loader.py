@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from stat import S_ISREG
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,6 +67,36 @@ def scan(folder: Path) -> dict[str, tuple[int, int]]:
     if folder.is_dir():
         walk(str(folder), root, "", frozenset([root]))
     return dict(sorted(found.items()))
+
+
+def rescan(folder: Path, files: dict[str, tuple[int, int]], saved) -> tuple[dict[str, tuple[int, int]], set[str]] | None:
+    """scan(folder) as it is now, from an earlier scan and the paths saved since (absolute, as
+    the file system reported them), without walking every file: only those are looked at; with
+    them, relative, the only files that can differ from the earlier scan. None
+    where only a walk can tell: a path outside the folder (a template), a folder or a link, or
+    a path gone where no file was known (a folder moved away: its files are not reported)."""
+    now, looked = dict(files), set()
+    root = os.path.abspath(folder)
+    for path in saved:
+        rel = os.path.relpath(path, root)
+        if rel == os.curdir or rel == os.pardir or rel.startswith(os.pardir + os.sep):
+            return None
+        if any(part.startswith(".") for part in rel.split(os.sep)):
+            continue  # skipped by scan() too
+        rel_path = rel.replace(os.sep, "/")
+        looked.add(rel_path)
+        try:
+            stat = os.lstat(path)
+        except FileNotFoundError:
+            if now.pop(rel_path, None) is None:  # no file known there: a folder moved away?
+                return None
+            continue
+        except OSError:
+            return None
+        if not S_ISREG(stat.st_mode):
+            return None
+        now[rel_path] = (stat.st_mtime_ns, stat.st_size)
+    return now, looked
 
 
 _READER: Reader | None = None

@@ -8,26 +8,37 @@ make, because nothing else it shows has changed. Anything else waits for the bui
 """
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from .cache import BuildCache
 from .content import Reader
 from .contentfiles import Unreadable, read_whole
 from .errors import ContentErrors
-from .loader import OUTSIDE, scan
+from .loader import OUTSIDE, rescan, scan
 from .output import inode, one_at_a_time, replace_live
 from .pages import article_page
 from .pipeline import Options, build_lock, cache_folder, theme_files
 from .render import theme_dirs
 
 
-def write_edited_page(options: Options, cache: BuildCache) -> str | None:
+def write_edited_page(options: Options, cache: BuildCache, saved: Collection[str] | None = None) -> str | None:
     """Writes the page of the one article saved since the last good build into the live site;
-    its path, or None when this save needs the whole build."""
+    its path, or None when this save needs the whole build. saved: every path the file system
+    reported saved since that build, when serve knows them: then only those are looked at, not
+    every file of the content (0.07 s at 10,000 articles) and the templates."""
     last = cache.last
     if last is None:
         return None
-    files = scan(options.content)
-    changed = [rel for rel in files.keys() | last.files.keys() if files.get(rel) != last.files.get(rel)]
-    if len(changed) != 1 or theme_files(theme_dirs(options.templates)) != last.themes:
+    told = rescan(options.content, last.files, saved) if saved is not None else None
+    if told is None:  # not told, or not by files of the content alone: walk both
+        files = scan(options.content)
+        if theme_files(theme_dirs(options.templates)) != last.themes:
+            return None
+        candidates = files.keys() | last.files.keys()
+    else:
+        files, candidates = told
+    changed = [rel for rel in candidates if files.get(rel) != last.files.get(rel)]
+    if len(changed) != 1:
         return None
     source, model = changed[0], last.loading.model
     shown = model.by_slug.get(model.slug_of.get(source, ""))  # as the site shows it
@@ -55,12 +66,8 @@ def write_edited_page(options: Options, cache: BuildCache) -> str | None:
         live = cache.state.trees.get(inode(options.out))
         if not ours or cache.last is None or live is None or page.path not in live:
             return None
-        # Made unknown, and saved, before the file changes: the build after this one then makes
+        # Made unknown, on disk, before the file changes: the build after this one then makes
         # the page afresh instead of trusting the live file, even if serve is stopped in between;
         # its folder, changed now, is listed next time rather than known by its time.
-        live[page.path] = (None, None)
-        folder = page.path.rpartition("/")[0]
-        if folder in cache.state.folders:
-            cache.state.folders[folder] = None
-        cache.save(content=False)
+        cache.forget(inode(options.out), page.path)
         return page.path if replace_live(options.out, page.path, data, cache_folder(options)) else None

@@ -43,6 +43,12 @@ class Site:
         self.quiet = quiet
         self.errors: list[ContentError] = []
         self.cache = open_cache(options)  # parsed content stays in memory between saves
+        # The paths the system reported saved since the last build (None: not known, where saves
+        # are polled for): the edited page is then found without a walk.
+        self.saved: set[str] | None = set()
+
+    def noticed(self, paths: set[str] | None) -> None:
+        self.saved = None if paths is None or self.saved is None else self.saved | paths
 
     def watched(self) -> list[Path]:
         """Saves here change the site: the content and every templates folder in use."""
@@ -55,7 +61,7 @@ class Site:
             return None
         started = time.perf_counter()
         try:
-            path = write_edited_page(self.options, self.cache)
+            path = write_edited_page(self.options, self.cache, self.saved)
         except Exception as exc:  # only a head start: the build that follows does it all, and says what is wrong
             print(f"The edited page could not be written first ({type(exc).__name__}: {exc}); "
                   "building the whole site.", file=sys.stderr, flush=True)
@@ -67,6 +73,10 @@ class Site:
 
     def rebuild(self) -> Result | None:
         """The build's result, or None when it stopped at errors."""
+        # What was reported so far, this build reads; saves during it are the watcher's, for the
+        # next. (A build that fails leaves no last build to write a page ahead of: none is, until
+        # one succeeds.)
+        self.saved = set()
         try:
             result = build(self.options, cache=self.cache,
                            on_wait=lambda: print(waiting_notice(self.options.out), file=sys.stderr, flush=True))
@@ -185,6 +195,7 @@ def serve(options: Options, host: str, port: int, quiet: bool = False) -> None:
         loop = IOLoop.current()
         if pending is not None:
             loop.remove_timeout(pending)
+        site.noticed(watcher.saved())
         page = site.write_edited_page()
         if page:
             LiveReloadHandler.reload_waiters("*")

@@ -48,6 +48,7 @@ class EventWatcher(Watcher):
         self._lock = threading.Lock()
         self._changed: set[str] = set()   # watched folders with a change: filled by the observer's
                                           # thread, emptied by examine()
+        self._saved: set[str] = set()     # the paths changed, until saved() takes them
         self._loop: IOLoop | None = None
         self._poll = None
         self._waiting = None           # the loop's timeout for examine, while events come in
@@ -88,10 +89,20 @@ class EventWatcher(Watcher):
     def _notice(self, folder: str, path: str) -> None:  # the observer's thread
         with self._lock:
             self._changed.add(folder)
+            self._saved.add(path)
             self.filepath = path
             loop = self._loop
         if loop is not None:  # else start() looks at it
             loop.add_callback(self._settle)
+
+    def saved(self) -> set[str] | None:
+        """The paths changed since the last call (absolute), or None where this watcher polls
+        and cannot tell."""
+        if self._failed is not None:
+            return None
+        with self._lock:
+            saved, self._saved = self._saved, set()
+        return saved
 
     def _settle(self) -> None:
         now = self._loop.time()
