@@ -51,7 +51,7 @@ def _postings(flat: list) -> str:
     """[id, weight, id, weight, ...] by ascending id as the text of [gap, weight, gap, weight, ...]:
     the browser adds the gaps up."""
     ids, weights = flat[0::2], flat[1::2]
-    if not isinstance(weights[0], str):  # numbers, read back from a file; a first build's are text
+    if weights and not isinstance(weights[0], str):  # numbers, read back from a file; a first build's are text
         weights = map(str, weights)
     return ",".join(chain.from_iterable(zip(map(str, map(sub, ids, [0] + ids[:-1])), weights)))
 
