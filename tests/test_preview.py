@@ -164,11 +164,38 @@ def test_rescan_needs_a_walk_for_folders_links_and_what_it_cannot_know(content, 
     gone.unlink()
     assert rescan(content, files, [str(gone)]) == ({rel: v for rel, v in files.items() if rel != "2021/vlieger.md"},
                                                   {"2021/vlieger.md"})
+    # an editor's test file, made and removed within the save: nothing to walk for
+    assert rescan(content, files, [str(content / "2021/4913")]) == (files, {"2021/4913"})
     (content / "2022").mkdir()
     (content / "2022/link.md").symlink_to(memo)
+    shutil.move(content / "2021", tmp_path / "elders")
     for path in [content / "2022", content / "2022/link.md", tmp_path / "templates/base.html", content,
-                 content / "verhuisd"]:  # a folder, a link, outside, the folder itself, a folder moved away
+                 content / "2021"]:  # a folder, a link, outside, the folder itself, a folder of known files moved away
         assert rescan(content, files, [str(path)]) is None, path
+
+
+def test_with_links_in_the_content_a_walk_it_is(served, content, tmp_path):
+    """A file reached through a link is listed under each of its names, a save is reported
+    under one: with links in the content, the edited page is found by walking."""
+    options, cache = served
+    (content / "2021/bijlage.txt").write_text("bijlage", encoding="utf-8")
+    (content / "2021/kopie.txt").symlink_to("bijlage.txt")
+    build(options, cache=cache)
+    assert cache.last.linked
+    saved = reported(tmp_path, lambda: _edit(content / MEMO, "Het college zet", "Het college van B en W zet"))
+    _edit(content / "2021/vlieger.md", "De activiteiten verhuizen", "De activiteiten gaan")  # not reported
+    assert write_edited_page(options, cache, saved) is None
+
+
+def test_a_failed_build_leaves_nothing_told(served, content, tmp_path):
+    """A build that fails may leave the last good one in place; what it read is not in that one,
+    so the next page written ahead looks at everything."""
+    options, cache = served
+    site = Site(options, quiet=True)
+    site.cache = cache
+    site.noticed(reported(tmp_path, lambda: _edit(content / MEMO, "wijk: [Oosterheem, Rokkeveen]", "wijk: Nergens")))
+    assert site.rebuild() is None
+    assert site.saved is None
 
 
 def test_a_page_written_first_is_not_trusted_by_a_later_build_in_another_process(served, content, tmp_path):

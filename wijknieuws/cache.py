@@ -42,7 +42,7 @@ from .search import SearchIndex
 
 # What makes the parsed articles, pages and e-mails besides the content and the templates.
 _LIBRARIES = (markdown, nh3, jinja2, babel, yaml, snowballstemmer, slugify)
-_DISTRIBUTIONS = ("MarkupSafe", "css-inline")  # read from their installed metadata
+_DISTRIBUTIONS = ("MarkupSafe", "css-inline", "PyStemmer")  # read from their installed metadata
 
 
 def program_id(package: Path = Path(__file__).parent) -> str:

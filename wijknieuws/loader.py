@@ -37,10 +37,11 @@ class Cached:
     loaded: Loaded
 
 
-def scan(folder: Path) -> dict[str, tuple[int, int]]:
+def scan(folder: Path, links: set[str] | None = None) -> dict[str, tuple[int, int]]:
     """Every file below folder (relative, with '/') with its (mtime_ns, size); hidden names skipped
     (editors' swap and lock files, .git). Symlinks are followed only while they stay inside the
-    folder; one that leads out is listed with the state OUTSIDE, one that loops is left out."""
+    folder; one that leads out is listed with the state OUTSIDE, one that loops is left out.
+    links, if given, receives the relative paths of the links met."""
     found: dict[str, tuple[int, int]] = {}
     root = os.path.realpath(folder)
     inside = root.rstrip(os.sep) + os.sep
@@ -53,6 +54,8 @@ def scan(folder: Path) -> dict[str, tuple[int, int]]:
                 rel = prefix + entry.name
                 real = os.path.join(real_path, entry.name)
                 if entry.is_symlink():
+                    if links is not None:
+                        links.add(rel)
                     real = os.path.realpath(entry.path)
                     if real != root and not real.startswith(inside):
                         found[rel] = OUTSIDE
@@ -74,11 +77,16 @@ def rescan(folder: Path, files: dict[str, tuple[int, int]], saved) -> tuple[dict
     the file system reported them), without walking every file: only those are looked at; with
     them, relative, the only files that can differ from the earlier scan. None
     where only a walk can tell: a path outside the folder (a template), a folder or a link, or
-    a path gone where no file was known (a folder moved away: its files are not reported)."""
+    a folder of known files gone (moved away: its files are not reported). A folder whose scan
+    followed links needs a walk too: a save is reported under one name, scan() lists the file
+    under each (see `links`)."""
     now, looked = dict(files), set()
     root = os.path.abspath(folder)
     for path in saved:
-        rel = os.path.relpath(path, root)
+        try:
+            rel = os.path.relpath(path, root)
+        except ValueError:  # another drive (Windows): not in the folder
+            return None
         if rel == os.curdir or rel == os.pardir or rel.startswith(os.pardir + os.sep):
             return None
         if any(part.startswith(".") for part in rel.split(os.sep)):
@@ -88,7 +96,9 @@ def rescan(folder: Path, files: dict[str, tuple[int, int]], saved) -> tuple[dict
         try:
             stat = os.lstat(path)
         except FileNotFoundError:
-            if now.pop(rel_path, None) is None:  # no file known there: a folder moved away?
+            # A file known there is gone; a folder that held known files moved away (its files
+            # are not reported one by one); anything else came and went (an editor's test file).
+            if now.pop(rel_path, None) is None and any(known.startswith(rel_path + "/") for known in files):
                 return None
             continue
         except OSError:

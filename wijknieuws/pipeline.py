@@ -83,6 +83,7 @@ class LastBuild:
     themes: list          # (folder, scan()) of each templates folder
     loading: Loading
     renderer: Renderer
+    linked: bool = False  # the content folder has symbolic links (a file listed under two names)
 
 
 def cache_folder(options: Options) -> Path:
@@ -384,7 +385,8 @@ def _build(options: Options, dirs: list[Path], cache: BuildCache | None, progres
         cache = open_cache(options)
     else:
         cache.refresh()
-    files, themes = scan(options.content), theme_files(dirs)
+    links: set[str] = set()
+    files, themes = scan(options.content, links), theme_files(dirs)
     inputs, recent = _inputs(options, files, themes)
     as_left = _as_left(options, cache)
     # A caller that keeps its cache (serve) wants the model at hand for preview.py: its first
@@ -441,7 +443,7 @@ def _build(options: Options, dirs: list[Path], cache: BuildCache | None, progres
         store.prune({picture.digest for picture in loading.pictures.values()})  # drafts' too: kept for later
         cache.content.templates = renderer.references
         renderer.release()
-        cache.last = LastBuild(files, themes, loading, renderer)
+        cache.last = LastBuild(files, themes, loading, renderer, bool(links))
     finally:
         cache.save(content=own_cache)  # parsed articles are worth keeping even when the build failed
     lap("swap in and save cache")

@@ -29,7 +29,7 @@ def write_edited_page(options: Options, cache: BuildCache, saved: Collection[str
     last = cache.last
     if last is None:
         return None
-    told = rescan(options.content, last.files, saved) if saved is not None else None
+    told = rescan(options.content, last.files, saved) if saved is not None and not last.linked else None
     if told is None:  # not told, or not by files of the content alone: walk both
         files = scan(options.content)
         if theme_files(theme_dirs(options.templates)) != last.themes:

@@ -74,19 +74,23 @@ class Site:
     def rebuild(self) -> Result | None:
         """The build's result, or None when it stopped at errors."""
         # What was reported so far, this build reads; saves during it are the watcher's, for the
-        # next. (A build that fails leaves no last build to write a page ahead of: none is, until
-        # one succeeds.)
+        # next. A build that fails may leave the last good one in place: what it read is then
+        # not known to be in that one, so the next page written ahead looks at everything.
         self.saved = set()
         try:
             result = build(self.options, cache=self.cache,
                            on_wait=lambda: print(waiting_notice(self.options.out), file=sys.stderr, flush=True))
         except ContentErrors as exc:
+            self.saved = None
             self.errors = exc.errors
             for error in self.errors:
                 print(error, file=sys.stderr)
             print(f"{len(self.errors)} error(s); '{self.options.out}' is unchanged. "
                   "The browser shows them until they are fixed.", file=sys.stderr, flush=True)
             return None
+        except BaseException:
+            self.saved = None
+            raise
         finally:
             gc.unfreeze()  # the cycle collector may look at what this build left behind again
         if self.errors and not self.quiet:
