@@ -118,8 +118,9 @@ class Renderer:
     @jinja2.pass_context
     def _once(self, context, macro, *args) -> Markup:
         """macro(*args), made once per build for the same arguments at the same depth: a card for
-        an article that is in seven lists. Only for macros that show nothing but their
-        arguments (and link relative to the page's folder)."""
+        an article that is in seven lists, or the footer. Only for macros that show nothing but
+        their arguments and the settings (the same for the whole build), and link relative to the
+        page's folder."""
         # By the macro's code (two templates may each have a `card`), and the arguments by
         # identity, kept alive with the result so that no other object can take their id.
         key = (getattr(getattr(macro, "_func", None), "__code__", macro.name), context["root"], *map(id, args))
