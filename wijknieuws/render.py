@@ -66,7 +66,10 @@ def _picture(context, picture, alt: str, lead: bool = False) -> Markup:
 
 def make_environment(dirs: list[Path], compiled: Path | None = None) -> jinja2.Environment:
     """The theme's environment; with `compiled`, compiled templates are kept there between runs
-    (Jinja2 checks each against its source, so an edited template is compiled again)."""
+    (Jinja2 checks each against its source, so an edited template is compiled again). One
+    environment serves one build (serve makes a new one for each), whose templates do not change
+    under it: it does not look at each template file's time again on every page (auto_reload),
+    three times a page."""
     bytecode = None
     if compiled is not None:
         compiled.mkdir(parents=True, exist_ok=True)
@@ -74,7 +77,7 @@ def make_environment(dirs: list[Path], compiled: Path | None = None) -> jinja2.E
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d)) for d in dirs]),
         autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-        bytecode_cache=bytecode)
+        bytecode_cache=bytecode, auto_reload=False)
     env.filters.update(url=_url, datum=_datum, maand=dutch_month, iso=lambda d: d.isoformat(), picture=_picture)
     env.globals.update(type_label=TYPE_LABEL, status_meaning=STATUS_MEANING)
     return env
