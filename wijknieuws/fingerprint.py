@@ -12,6 +12,9 @@ from datetime import date, datetime
 
 from .content import Article
 
+# Values hashed once per build by identity (the memo keeps them alive): at most this many, for
+# at 100,000 articles the memo would keep every page's lists alive (300 MB in each worker).
+MEMO_LIMIT = 150_000
 _PLAIN = frozenset({str, int, float, bool, type(None), date, datetime})
 _FIELDS: dict[type, tuple[str, ...]] = {}
 
@@ -56,6 +59,8 @@ class Fingerprints:
             digest = hashlib.sha1(kind.__name__.encode() + b"(" + b",".join(
                 [self._digest(getattr(value, name)) for name in _field_names(kind)])).digest()
         if kind is not list and kind is not dict:
+            if len(self._memo) >= MEMO_LIMIT:
+                self._memo.clear()  # afresh: the articles' own digests stay cached on them
             self._memo[id(value)] = (value, digest, frozenset(self._shown))
         outer |= self._shown
         self._shown = outer

@@ -21,6 +21,8 @@ from .model import SiteModel
 from .pages import STATUS_MEANING, TYPE_LABEL, Page
 from .sharing import Brand, share_of
 
+# What once() keeps, in characters of its results (a process renders its pages in one go).
+ONCE_LIMIT = 32_000_000
 
 def default_theme() -> Path:
     """The theme that ships with the program (the top-level templates/ folder)."""
@@ -113,6 +115,7 @@ class Renderer:
         self.env.globals["once"] = self._once
         self._digests: dict[str, str] = {}
         self._made: dict[tuple, tuple] = {}
+        self._made_size = 0  # characters in _made's results
 
     @jinja2.pass_context
     def _body(self, context, article) -> Markup:
@@ -129,12 +132,19 @@ class Renderer:
         key = (getattr(getattr(macro, "_func", None), "__code__", macro.name), context["root"], *map(id, args))
         found = self._made.get(key)
         if found is None:
+            # Bounded: at 100,000 articles the cards alone would hold 600 MB in each worker.
+            # Starting afresh keeps most of the gain (a card's lists are mostly rendered close
+            # together) at a fixed cost in memory.
+            if self._made_size > ONCE_LIMIT:
+                self.release()
             found = self._made[key] = (args, macro(*args))
+            self._made_size += len(found[1])
         return found[1]
 
     def release(self) -> None:
         """Drops what this build's pages shared (once()), for a renderer kept after its build."""
         self._made.clear()
+        self._made_size = 0
 
     def template_digest(self, name: str) -> str:
         """Hash of a template and every template it extends, imports or includes: a page

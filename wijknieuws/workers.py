@@ -26,6 +26,19 @@ def _start(initializer, initargs) -> None:
         initializer(*initargs)
 
 
+def give_back_free_memory() -> None:
+    """Returns the memory the process freed but the C library kept (the files read before
+    parsing, the results unpickled since): a quarter of what a build holds after loading, 500 MB
+    at 100,000 articles. Before a fork, so that the workers do not start with it either."""
+    import ctypes  # here: only a build that forks needs it
+
+    try:
+        trim = ctypes.CDLL(None).malloc_trim  # glibc's; other C libraries have none
+    except (OSError, AttributeError):
+        return
+    trim(0)
+
+
 def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
@@ -35,6 +48,7 @@ def in_workers(function: Callable, chunks: Iterable, jobs: int, *, initializer=N
     """(chunk, function(chunk)) for every chunk, as the workers finish them. The calling process
     runs `meanwhile` while they work."""
     context = multiprocessing.get_context("fork" if can_fork() else "spawn")
+    give_back_free_memory()
     try:
         with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start, initargs=(initializer, initargs)) as pool:
             try:
