@@ -13,8 +13,9 @@ from datetime import date, datetime
 from .content import Article
 
 # Values hashed once per build by identity (the memo keeps them alive): at most this many, for
-# at 100,000 articles the memo would keep every page's lists alive (300 MB in each worker).
-MEMO_LIMIT = 150_000
+# at 100,000 articles the memo would keep every page's lists alive (300 MB in each worker);
+# 10,000 articles need fewer in a worker.
+MEMO_LIMIT = 300_000
 _PLAIN = frozenset({str, int, float, bool, type(None), date, datetime})
 _FIELDS: dict[type, tuple[str, ...]] = {}
 
