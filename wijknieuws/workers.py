@@ -34,7 +34,7 @@ def give_back_free_memory() -> None:
 
     try:
         trim = ctypes.CDLL(None).malloc_trim  # glibc's; other C libraries have none
-    except (OSError, AttributeError):
+    except (OSError, AttributeError, TypeError):  # TypeError: Windows has no CDLL(None)
         return
     trim(0)
 
