@@ -25,6 +25,7 @@ from .sharing import Brand, share_of
 # (lower costs that build 3 % in CPU), far below the 600 MB of 100,000.
 ONCE_LIMIT = 64_000_000
 
+
 def default_theme() -> Path:
     """The theme that ships with the program (the top-level templates/ folder)."""
     return Path(str(resources.files("wijknieuws.theme")))
@@ -134,8 +135,7 @@ class Renderer:
         found = self._made.get(key)
         if found is None:
             # Bounded: at 100,000 articles the cards alone would hold 600 MB in each worker.
-            # Starting afresh keeps most of the gain (a card's lists are mostly rendered close
-            # together) at a fixed cost in memory.
+            # Past the bound it starts afresh: what it dropped is made again when next needed.
             if self._made_size > ONCE_LIMIT:
                 self.release()
             found = self._made[key] = (args, macro(*args))
