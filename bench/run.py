@@ -343,6 +343,12 @@ class Ours(Engine):
             raise NotMeasured(f"wijknieuws --version failed: {tail(done.stdout)}")
         self.version = done.stdout.split()[-1] if done.stdout.split() else "?"
         self.detail = git_state()
+        # The package's bytecode, as `pip install` compiles it: an editable install compiles a
+        # module when it is first imported, and not at all where PYTHONDONTWRITEBYTECODE is set
+        # (then every build compiles all of wijknieuws again, 0.13 s of a one-edit rebuild).
+        python = Path(found).parent / "python" if found else Path(sys.executable)
+        run_quiet([str(python if python.exists() else sys.executable), "-c",
+                   "import compileall, os, wijknieuws; compileall.compile_dir(os.path.dirname(wijknieuws.__file__), quiet=1)"])
 
     def corpus_dir(self) -> Path:
         return self.root / "content"
