@@ -5,7 +5,8 @@ little:
 - <out>.state: a fingerprint of the inputs of the last good build, and for each output tree
   (by its folder's inode: the live --out and its shadow copy swap places at every build)
   what each file was made from and its hash;
-- <out>.articles/NN.pickle: parsed articles, a few hundred to a file by their path's hash
+- <out>.articles/NN.pickle: parsed articles, a few hundred to a file by their path's hash,
+  their registry entries by reference (entrypickle.py)
   (valid while the program, the registries and the working directory, which error paths are
   relative to, stay the same: the namespace); only files with a changed article are written
   again;
@@ -35,9 +36,10 @@ import slugify
 import snowballstemmer
 import yaml
 
-from . import __version__
+from . import __version__, entrypickle
 from .fingerprint import Dependencies
 from .images import MediaIndex
+from .registry import Registries
 from .search import SearchIndex
 
 # What makes the parsed articles, pages and e-mails besides the content and the templates.
@@ -141,16 +143,24 @@ class _Shards:
     def _path(self, shard: int) -> Path:
         return self.folder / f"{shard:02d}.pickle"
 
-    def read(self, namespace: str) -> dict:
-        articles = {}
+    def read(self, namespace: str, registries: Registries) -> dict:
+        """The articles parsed with these registries (the namespace names them): each shard holds
+        its namespace, then its articles with their registry entries by reference
+        (entrypickle.py), which only these registries can read."""
+        articles, tags = {}, {}
         for shard in range(SHARDS):
-            found = _read(self._path(shard), tuple)
-            if len(found) == 2 and found[0] == namespace:
-                articles.update(found[1])
+            try:
+                with open(self._path(shard), "rb") as handle:
+                    if handle.readline().decode().strip() == FORMAT and pickle.load(handle) == namespace:
+                        found = entrypickle.load(handle, registries, tags)
+                        if isinstance(found, dict):
+                            articles.update(found)
+            except Exception:  # missing, truncated, from another version: its articles are parsed again
+                continue
         self._saved = dict(articles)
         return articles
 
-    def write(self, articles: dict, namespace: str) -> None:
+    def write(self, articles: dict, namespace: str, registries: Registries) -> None:
         saved = self._saved
         changed = {_shard(source) for source in articles.keys() | saved.keys()
                    if articles.get(source) is not saved.get(source)}
@@ -159,7 +169,14 @@ class _Shards:
             if (shard := _shard(source)) in shards:
                 shards[shard][source] = entry
         for shard, entries in shards.items():
-            _write(self._path(shard), (namespace, entries))
+            path = self._path(shard)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_name(path.name + ".tmp")
+            with open(temporary, "wb") as handle:
+                handle.write(FORMAT.encode() + b"\n")
+                pickle.dump(namespace, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                entrypickle.dump(entries, handle, registries)
+            os.replace(temporary, path)
         self._saved = dict(articles)
 
 
@@ -178,6 +195,7 @@ class BuildCache:
         self._state_seen = self._state_stamp()
         self._content: Content | None = None if self._files else Content()
         self.last = None  # pipeline.LastBuild, in memory only
+        self._registries: Registries | None = None  # those of the articles in content.articles
 
     def _state_stamp(self) -> tuple | None:
         if not self._files:
@@ -228,19 +246,25 @@ class BuildCache:
     def content(self) -> Content:
         if self._content is None:
             self._content = _read(self._files[1], Content)
-            self._content.articles = self._shards.read(self._content.namespace)
         return self._content
 
-    def articles_for(self, namespace: str) -> dict:
-        if namespace != self.content.namespace:
-            self.content.namespace, self.content.articles = namespace, {}
-        return self.content.articles
+    def articles_for(self, namespace: str, registries: Registries) -> dict:
+        """The parsed articles kept, if parsed with these registries (namespace: them and what
+        else a parsed article depends on); read from the shards the first time."""
+        content = self.content
+        if self._registries is None and self._shards and namespace == content.namespace:
+            content.articles = self._shards.read(namespace, registries)
+        if namespace != content.namespace:
+            content.namespace, content.articles = namespace, {}
+        self._registries = registries
+        return content.articles
 
     def save(self, content: bool = True) -> None:
         """Writes the state, and the parsed content unless told not to (serve writes it at exit)."""
         if self._files:
             if content and self._content is not None:
-                self._shards.write(self._content.articles, self._content.namespace)
+                if self._registries is not None:  # else no article was read or parsed
+                    self._shards.write(self._content.articles, self._content.namespace, self._registries)
                 _write(self._files[1], self._content)
             _write(self._files[0], self.state)
             self._forgotten.unlink(missing_ok=True)  # in the state now

@@ -16,6 +16,7 @@ from stat import S_ISREG
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import entrypickle
 from .content import Article, Loaded, Reader
 from .contentfiles import MAX_FILE_BYTES, Unreadable, check_used_files, read_whole, too_large
 from .errors import Problems
@@ -117,8 +118,10 @@ def _init_worker(reader: Reader) -> None:
     _READER = reader
 
 
-def _parse_chunk(chunk: list[tuple[str, bytes]]) -> list[Loaded]:
-    return [_READER.read(source, raw) for source, raw in chunk]
+def _parse_chunk(chunk: list[tuple[str, bytes]]) -> bytes:
+    """The chunk's results, their registry entries by reference: the main process gets its own
+    entries back, not a copy of each for each article."""
+    return entrypickle.dumps([_READER.read(source, raw) for source, raw in chunk], _READER.registries)
 
 
 def _parse_all(reader: Reader, todo: list[tuple[str, bytes]], jobs: int) -> list[Loaded]:
@@ -127,9 +130,9 @@ def _parse_all(reader: Reader, todo: list[tuple[str, bytes]], jobs: int) -> list
     # Interleaved chunks: long and short articles spread evenly over the workers.
     count = jobs * 4
     chunks = [tuple(todo[i::count]) for i in range(count)]
-    by_source = {}
+    by_source, tags = {}, {}
     for chunk, results in in_workers(_parse_chunk, chunks, jobs, initializer=_init_worker, initargs=(reader,)):
-        for (source, _), loaded in zip(chunk, results):
+        for (source, _), loaded in zip(chunk, entrypickle.loads(results, reader.registries, tags)):
             by_source[source] = loaded
     return [by_source[source] for source, _ in todo]
 

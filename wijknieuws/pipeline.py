@@ -130,7 +130,7 @@ def load(options: Options, cache: BuildCache | None = None, files: dict | None =
                       registries.dossiers.entries, registries.besluiten.entries))
     files = scan(options.content) if files is None else files
     loaded = load_articles(options.content, files, registries, problems,
-                           cache.articles_for(namespace), options.jobs)
+                           cache.articles_for(namespace, registries), options.jobs)
     articles = articles_of(loaded)
     # Pictures are checked (and their copies made, unless only checking) before the model: a
     # photo that cannot be published is an error of the article that uses it.

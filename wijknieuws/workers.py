@@ -55,7 +55,9 @@ def in_workers(function: Callable, chunks: Iterable, jobs: int, *, initializer=N
                 futures = {pool.submit(function, chunk): chunk for chunk in chunks}
                 meanwhile()
                 for future in as_completed(futures):
-                    yield futures[future], future.result()
+                    # Let go of each result once handed over: kept to the end, the parsed
+                    # articles' bytes (entrypickle.py) would double them in memory.
+                    yield futures.pop(future), future.result()
             except BaseException:  # an error in one chunk: the others are not worth finishing
                 pool.shutdown(wait=True, cancel_futures=True)
                 raise
