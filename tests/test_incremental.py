@@ -128,6 +128,26 @@ def test_an_edit_rewrites_only_the_pages_that_show_it(cli, content, tmp_path):
     assert "written" in result.out and "unchanged" in result.out
 
 
+def test_an_edit_makes_the_context_of_no_other_article_page(cli, tmp_path, monkeypatch):
+    """An article page's context is made when the page is looked at: a rebuild after a sentence
+    changed in one of 30 articles looks at its page and the few that show it, not at all 30."""
+    from wijknieuws import pages
+
+    texts = {f"2021/bericht-{n}.md": article(f"Bericht {n}", 1 + n % 28, WIJKEN[n % 3], TEXTS[(0, 2, 3)[n % 3]], None)
+             for n in range(30)}
+    content = write_content(tmp_path, texts)
+    assert cli("build").code == 0
+    made = []
+    real = pages._article_context
+    monkeypatch.setattr(pages, "_article_context", lambda model, a: made.append(a.slug) or real(model, a))
+    edited = content / "2021/bericht-7.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nEen zin erbij.\n", encoding="utf-8")
+    assert cli("build").code == 0
+    assert "bericht-7" in made
+    assert len(set(made)) <= 8, made
+    assert "Een zin erbij." in (tmp_path / "site/nieuws/bericht-7/index.html").read_text(encoding="utf-8")
+
+
 def test_no_change_build_does_nothing(cli, content, tmp_path):
     for path in content.rglob("*"):  # saved a while ago: a file saved just now is always looked at
         os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns - 10**10))

@@ -201,10 +201,10 @@ def _render_chunk(chunk: range) -> tuple[list[tuple[str, str, str, frozenset | N
     done = []
     for i in chunk:
         page, fingerprint = todo[i]
-        shown = None
+        shown, context = None, page.context  # made once for both
         if fingerprint is None:
-            fingerprint, shown = _fingerprint(fingerprints, renderer, page)
-        done.append((page.path, fingerprint, writer.put(page.path, renderer.render(page)), shown))
+            fingerprint, shown = _fingerprint(fingerprints, renderer, page, context)
+        done.append((page.path, fingerprint, writer.put(page.path, renderer.render(page, context)), shown))
     return done, writer.written - written
 
 
@@ -299,8 +299,10 @@ def _kept(writer: SiteWriter, path: str, fingerprint: str) -> bool:
     return digest is not None and writer.keep(path, fingerprint, digest)
 
 
-def _fingerprint(fingerprints: Fingerprints, renderer: Renderer, page: Page) -> tuple[str, frozenset[str]]:
-    return fingerprints.page(page.path, renderer.template_digest(page.template), page.context)
+def _fingerprint(fingerprints: Fingerprints, renderer: Renderer, page: Page,
+                 context: dict | None = None) -> tuple[str, frozenset[str]]:
+    return fingerprints.page(page.path, renderer.template_digest(page.template),
+                             page.context if context is None else context)
 
 
 def _stale_pages(pages: list[Page], renderer: Renderer, writer: SiteWriter, fingerprints: Fingerprints,

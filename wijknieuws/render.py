@@ -167,15 +167,18 @@ class Renderer:
             self._digests[name] = digest.hexdigest()
         return self._digests[name]
 
-    def render(self, page: Page) -> bytes:
+    def render(self, page: Page, context: dict | None = None) -> bytes:
+        """context: page.context, if the caller made it already (an article page's is made anew
+        each time it is asked for)."""
         root = self.model.config.base_path if page.path == "404.html" else root_of(page.path)
+        context = page.context if context is None else context
         try:
             template = self.env.get_template(page.template)
             # Templates see the page's own context and the settings (with the brand), nothing
             # else: what a page shows is then known from its context alone, which incremental
             # builds rely on; its sharing data is made from those too.
-            share = share_of(page.path, page.context, self.model.config, self.brand)
-            text = template.render(page.context, config=self.model.config, root=root, page_path=page.path,
+            share = share_of(page.path, context, self.model.config, self.brand)
+            text = template.render(context, config=self.model.config, root=root, page_path=page.path,
                                    brand=self.brand, share=share)
         except Exception as exc:  # a theme author's mistake: report it where it is
             raise ContentErrors([template_error(exc, self.dirs)]) from None

@@ -7,10 +7,10 @@ through a pipe. concurrent.futures rather than multiprocessing.Pool: when a work
 from __future__ import annotations
 
 import gc
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from typing import Callable, Iterable, Iterator
+
+# multiprocessing and concurrent.futures are imported where a pool is made: a rebuild after an
+# edit parses and renders too little for one, and importing them costs every command 10 ms.
 
 
 class WorkerLost(Exception):
@@ -40,6 +40,8 @@ def give_back_free_memory() -> None:
 
 
 def can_fork() -> bool:
+    import multiprocessing
+
     return "fork" in multiprocessing.get_all_start_methods()
 
 
@@ -47,6 +49,10 @@ def in_workers(function: Callable, chunks: Iterable, jobs: int, *, initializer=N
                meanwhile: Callable[[], None] = lambda: None) -> Iterator[tuple[object, object]]:
     """(chunk, function(chunk)) for every chunk, as the workers finish them. The calling process
     runs `meanwhile` while they work."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
     context = multiprocessing.get_context("fork" if can_fork() else "spawn")
     give_back_free_memory()
     try:
