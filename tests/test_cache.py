@@ -10,6 +10,8 @@ import pytest
 
 from conftest import tree_bytes
 from wijknieuws import cache
+from wijknieuws.errors import Problems
+from wijknieuws.registry import load_registries
 
 CACHE = ".wijknieuws-cache"
 
@@ -127,3 +129,57 @@ def test_another_program_rebuilds_from_the_content_not_the_cache(cli, content, t
     assert "load and check content" in result.out
     assert tree_bytes(tmp_path / "site") == expected
     assert (tmp_path / CACHE / "site.state").read_bytes().startswith(b"wijknieuws-cache-6-another\n")
+
+
+def _search_files(folder):
+    return {path: data for path, data in tree_bytes(folder).items() if path.startswith("zoeken/")}
+
+
+def test_the_search_terms_are_kept_once_with_their_articles(cli, content, tmp_path):
+    """The search index's terms of an article are its parsed article's own: saved with the
+    article, named by the index, and taken back when the articles are read."""
+    assert cli("build").code == 0
+    header, data = (tmp_path / CACHE / "site.pickle").read_bytes().split(b"\n", 1)
+    saved = pickle.loads(data)
+    assert saved.search.terms == {}
+    assert sorted(saved._named_terms) == sorted(str(p.relative_to(content)) for p in content.rglob("*.md")
+                                                if "draft: true" not in p.read_text(encoding="utf-8"))
+    kept = cache.BuildCache(tmp_path / CACHE, "site")
+    articles = kept.articles_for(kept.content.namespace, load_registries(content, Problems()))
+    assert kept.content.search.terms.keys() == saved._named_terms.keys()
+    assert all(terms is articles[source].loaded.terms for source, terms in kept.content.search.terms.items())
+    _edit(content)
+    assert cli("build").code == 0
+    assert cli("build", "--out", "full").code == 0  # a cache of its own: built from scratch
+    assert _search_files(tmp_path / "site") == _search_files(tmp_path / "full")
+    assert "voorlopig" in (tmp_path / "site/zoeken/index/v/9.json").read_text(encoding="utf-8")
+
+
+def test_the_search_index_after_a_failed_build_is_still_right(cli, content, tmp_path):
+    """A build that stops at an error keeps the article it parsed, not the index's update: the
+    index keeps that article's old terms itself, to take them out when the article is fixed."""
+    assert cli("build").code == 0
+    memo = content / "2021/memo.md"
+    good = memo.read_text(encoding="utf-8")
+    memo.write_text(good.replace("date:", "date: niet-een-datum\nx:", 1), encoding="utf-8")
+    assert cli("build").code == 1
+    memo.write_text(good.replace("in de koelkast.", "in de vriezer."), encoding="utf-8")
+    assert cli("build").code == 0
+    assert cli("build", "--out", "full").code == 0
+    assert _search_files(tmp_path / "site") == _search_files(tmp_path / "full")
+
+
+def test_a_search_index_whose_terms_are_gone_is_made_anew(cli, content, tmp_path):
+    """A build killed between saving the articles and saving the index leaves an index that
+    names terms no article has any more: it is made again from the articles, not trusted."""
+    assert cli("build").code == 0
+    index = tmp_path / CACHE / "site.pickle"
+    older = index.read_bytes()
+    _edit(content)
+    assert cli("build").code == 0
+    index.write_bytes(older)  # the index of the build before, beside this build's articles
+    vlieger = content / "2021/vlieger.md"
+    vlieger.write_text(vlieger.read_text(encoding="utf-8") + "\nDe sleutels gaan terug.\n", encoding="utf-8")
+    assert cli("build").code == 0
+    assert cli("build", "--out", "full").code == 0
+    assert _search_files(tmp_path / "site") == _search_files(tmp_path / "full")
