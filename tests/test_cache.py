@@ -4,12 +4,16 @@ from __future__ import annotations
 import os
 import pickle
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from conftest import tree_bytes
 from wijknieuws import cache
+from wijknieuws import content as content_module
+from wijknieuws.pipeline import Options, load, open_cache
 from wijknieuws.errors import Problems
 from wijknieuws.registry import load_registries
 
@@ -183,3 +187,41 @@ def test_a_search_index_whose_terms_are_gone_is_made_anew(cli, content, tmp_path
     assert cli("build").code == 0
     assert cli("build", "--out", "full").code == 0
     assert _search_files(tmp_path / "site") == _search_files(tmp_path / "full")
+
+
+# A build that stops dead (os._exit: no clean-up, as when killed) at its first page.
+STOP_WHILE_RENDERING = ("import os, sys; from wijknieuws import render; "
+                        "render.Renderer.render = lambda *args, **kwargs: os._exit(9); "
+                        "from wijknieuws.cli import main; sys.exit(main(['build', '--quiet']))")
+
+
+def test_a_build_stopped_while_rendering_keeps_the_articles_it_parsed(content, tmp_path, monkeypatch):
+    """The parsed articles are saved while the pages are rendered, not after: a first build
+    killed then (a laptop shut, Ctrl-C twice) does not leave the next to parse them all again."""
+    done = subprocess.run([sys.executable, "-c", STOP_WHILE_RENDERING], cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 9, done.stderr
+    assert not (tmp_path / CACHE / "site.pickle").exists()  # the build saved nothing else
+
+    def parse_again(*args):
+        raise AssertionError("an article was parsed again instead of read from the cache")
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(content_module.Reader, "read", parse_again)
+    options = Options(content=Path("content"), out=Path("site"))
+    assert len(load(options, open_cache(options)).model.articles) == 4
+
+
+def test_the_search_index_follows_a_renamed_wijk_after_a_stopped_build(cli, content, tmp_path):
+    """Other registries are another namespace, whose articles have other terms (a wijk's name is
+    among them): when a build stopped after saving them, the next does not take them for the
+    terms the index was made from."""
+    assert cli("build").code == 0
+    wijken = content / "wijken.yml"
+    wijken.write_text(wijken.read_text(encoding="utf-8").replace("name: Oosterheem", "name: Oosterheemse Polder"),
+                      encoding="utf-8")
+    done = subprocess.run([sys.executable, "-c", STOP_WHILE_RENDERING], cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 9, done.stderr
+    assert cli("build").code == 0
+    assert cli("build", "--out", "full").code == 0
+    assert _search_files(tmp_path / "site") == _search_files(tmp_path / "full")
+    assert "polder" in (tmp_path / "site/zoeken/index/v/6.json").read_text(encoding="utf-8")

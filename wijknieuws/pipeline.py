@@ -441,6 +441,8 @@ def _build(options: Options, dirs: list[Path], cache: BuildCache | None, progres
             for rel, data in made.items():  # dict: a later file of one name (a theme override) wins
                 writer.write(rel, data)
             _write_files(model, files, options, writer, store, brand)
+            if own_cache:  # (serve keeps its articles in memory, and saves them when it stops)
+                cache.save_articles()
 
         _render(todo, renderer, writer, fingerprints, shows, options.jobs, progress, meanwhile=extra_files)
         lap("render pages; feeds, data, search, newsletter and files alongside")
