@@ -19,15 +19,12 @@ import textwrap
 from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, datetime, time, timedelta
-from email import policy
-from email.message import EmailMessage
-from email.utils import format_datetime, parseaddr
 from itertools import islice
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-import css_inline
 import jinja2
 
 from .content import AMSTERDAM, Article
@@ -53,8 +50,16 @@ SEND_TIME = time(8, 0)
 PREHEADER_LENGTH = 140
 _KEYS = ("since", "until", "wijk", "articles")
 _DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-# Mail clients that drop <style> still get every rule; only @media rules cannot be inlined.
-_INLINER = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False)
+
+
+@lru_cache(maxsize=1)
+def _inliner():
+    """Puts the e-mail's CSS into its elements: mail clients that drop <style> still get every
+    rule; only @media rules cannot be inlined. Made when an e-mail is: css_inline (and the
+    e-mail package it imports) would cost every other command 10 ms of its start-up."""
+    import css_inline
+
+    return css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False)
 
 
 class NothingToSend(Exception):
@@ -242,6 +247,8 @@ def check_config(config: SiteConfig, content: Path, problems: Problems) -> bool:
                        "the newsletter needs a full base_url such as https://nieuws.example.nl/: "
                        "every link in an e-mail must be absolute")
         ok = False
+    from email.utils import parseaddr  # here: the e-mail package costs every other command 10 ms
+
     if "@" not in parseaddr(config.newsletter_from)[1]:
         problems.error(path, _setting_line(content, "newsletter"),
                        "the newsletter needs a sender: add 'from: \"Naam <adres@example.nl>\"' under 'newsletter:'"
@@ -381,7 +388,7 @@ class Printer:
 
     def email_files(self, letter: Letter) -> dict[str, bytes]:
         # the inliner drops the final newline, which the .eml part would add back: keep both the same
-        html = _INLINER.inline(self._render(self.env, "newsletter/email.html", letter=letter,
+        html = _inliner().inline(self._render(self.env, "newsletter/email.html", letter=letter,
                                             brand=self.brand)).rstrip("\n") + "\n"
         # Outlook's and Yahoo's apps drop <body> (caniemail.com): the e-mail sets nothing on it, and
         # leaves out the tag the inliner writes (HTML allows that; text in it is always escaped).
@@ -392,6 +399,10 @@ class Printer:
 
     def _message(self, letter: Letter, text: str, html: str) -> bytes:
         config = self.model.config
+        from email import policy  # here: the e-mail package costs every other command 10 ms
+        from email.message import EmailMessage
+        from email.utils import format_datetime
+
         message = EmailMessage(policy=policy.SMTP)
         message["Subject"] = letter.subject
         message["From"] = config.newsletter_from
