@@ -145,12 +145,17 @@ def _read(path: Path, kind: type):
     return value if whole else kind()
 
 
-def _write(path: Path, value) -> None:
+def _write(path: Path, value, dump=None) -> None:
+    """The format line, then value pickled (by dump(value, handle) if given), in a temporary
+    file put in place whole."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(path.name + ".tmp")
     with open(temporary, "wb") as handle:
         handle.write(FORMAT.encode() + b"\n")
-        pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        if dump is None:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        else:
+            dump(value, handle)
     os.replace(temporary, path)
 
 
@@ -203,15 +208,12 @@ class _Shards:
         for source, entry in articles.items():
             if (shard := _shard(source)) in shards:
                 shards[shard][source] = entry
+        def dump(entries: dict, handle) -> None:  # the namespace first: read() checks it before the rest
+            pickle.dump(namespace, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            entrypickle.dump(entries, handle, registries)
+
         for shard, entries in shards.items():
-            path = self._path(shard)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_name(path.name + ".tmp")
-            with open(temporary, "wb") as handle:
-                handle.write(FORMAT.encode() + b"\n")
-                pickle.dump(namespace, handle, protocol=pickle.HIGHEST_PROTOCOL)
-                entrypickle.dump(entries, handle, registries)
-            os.replace(temporary, path)
+            _write(self._path(shard), entries, dump)
         self._saved = dict(articles)
 
 

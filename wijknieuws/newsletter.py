@@ -398,11 +398,11 @@ class Printer:
                 "nieuwsbrief.eml": self._message(letter, text, html)}
 
     def _message(self, letter: Letter, text: str, html: str) -> bytes:
-        config = self.model.config
         from email import policy  # here: the e-mail package costs every other command 10 ms
         from email.message import EmailMessage
         from email.utils import format_datetime
 
+        config = self.model.config
         message = EmailMessage(policy=policy.SMTP)
         message["Subject"] = letter.subject
         message["From"] = config.newsletter_from
