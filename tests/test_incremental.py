@@ -148,6 +148,27 @@ def test_an_edit_makes_the_context_of_no_other_article_page(cli, tmp_path, monke
     assert "Een zin erbij." in (tmp_path / "site/nieuws/bericht-7/index.html").read_text(encoding="utf-8")
 
 
+def test_an_edit_hashes_no_other_article_again(cli, tmp_path, monkeypatch):
+    """An article's fingerprint is kept from the last build while the article, the shape and the
+    pictures are the same: after a sentence changed in one of 30 articles, only that one is
+    looked at for what its page shows besides its own fields (its links' targets)."""
+    from wijknieuws.model import SiteModel
+
+    texts = {f"2021/bericht-{n}.md": article(f"Bericht {n}", 1 + n % 28, WIJKEN[n % 3], TEXTS[n % 4], None)
+             for n in range(30)}
+    texts["2021/memo.md"] = article("Memo", 2, WIJKEN[0], TEXTS[0], None)
+    write_content(tmp_path, texts)
+    assert cli("build").code == 0
+    looked = []
+    real = SiteModel.shown_with
+    monkeypatch.setattr(SiteModel, "shown_with", lambda model, a: looked.append(a.slug) or real(model, a))
+    edited = tmp_path / "content/2021/bericht-5.md"  # links to the memo (TEXTS[1])
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nEen zin erbij.\n", encoding="utf-8")
+    assert cli("build").code == 0
+    assert set(looked) == {"bericht-5"}, looked
+    assert "Een zin erbij." in (tmp_path / "site/nieuws/bericht-5/index.html").read_text(encoding="utf-8")
+
+
 def test_no_change_build_does_nothing(cli, content, tmp_path):
     for path in content.rglob("*"):  # saved a while ago: a file saved just now is always looked at
         os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns - 10**10))

@@ -21,7 +21,7 @@ from .cache import BuildCache, Content
 from .content import Loaded
 from .errors import ContentErrors, Problems
 from .feeds import atom, decision_feed, decisions_atom, site_feeds
-from .fingerprint import Dependencies, Fingerprints
+from .fingerprint import Dependencies, Fingerprints, pictures_key
 from .hosting import hosting_files
 from .images import MediaStore, icon_files, prepare, uses_of
 from .loader import OUTSIDE, RACY_NS, articles_of, load_articles, scan
@@ -328,7 +328,7 @@ def _stale_pages(pages: list[Page], renderer: Renderer, writer: SiteWriter, fing
 
 
 def _write_known(model: SiteModel, pages: list[Page], extra: list[str], writer: SiteWriter,
-                 fingerprints: Fingerprints, content: Content) -> None:
+                 fingerprints: Fingerprints, articles: dict[str, bytes], content: Content) -> None:
     """Files known by what they are made from, like pages, and made again only when that
     changed: feeds by the articles they show, search fragments by their article, open data by
     all articles and decisions, the sitemap by the site's shape (its pages and their dates) and
@@ -347,7 +347,7 @@ def _write_known(model: SiteModel, pages: list[Page], extra: list[str], writer: 
     # A search fragment is its article's text: known by the article's fingerprint, already made
     # (one per article: hashing each as a page context cost 0.7 s at 100,000 articles).
     for path, article, make in SearchIndex.fragments(model):
-        fingerprint = "fragment:" + fingerprints.article(article).hex()
+        fingerprint = "fragment:" + articles[article.source].hex()
         if not _kept(writer, path, fingerprint):
             writer.write(path, make(), fingerprint)
     # The sitemap shows every page and its date: made from the site's shape (one file, or past
@@ -425,10 +425,11 @@ def _build(options: Options, dirs: list[Path], cache: BuildCache | None, progres
         # The brand (icons, the sharing picture) is on every page: a new logo is a new shape too.
         shape = repr((model.shape, brand, [(name, renderer.template_digest(name))
                                            for name in sorted({p.template for p in pages})]))
-        articles = {a.source: fingerprints.article(a) for a in model.articles}
-        before = cache.content.pages
-        if before.inputs != cache.state.inputs or before.shape != shape:
-            before = None  # not the live site's, or other pages and lists: look at every page
+        before = cache.content.pages if cache.content.pages.shape == shape else None
+        pictures = pictures_key(model.pictures)
+        articles = fingerprints.articles(model.articles, before, pictures)
+        if before is not None and before.inputs != cache.state.inputs:
+            before = None  # not the live site's: look at every page
         changed = {source for source, digest in articles.items() if before and before.articles.get(source) != digest}
         todo, shows = _stale_pages(pages, renderer, writer, fingerprints, before, changed)
         lap(f"find changed pages ({len(todo)} of {len(pages)})")
@@ -436,7 +437,7 @@ def _build(options: Options, dirs: list[Path], cache: BuildCache | None, progres
         def extra_files() -> None:
             newsletter = newsletter_files(model, loading.editions, options.content, renderer.env, brand,
                                           cache.content.editions, partial(_edition_key, fingerprints, renderer))
-            _write_known(model, pages, [rel for rel, _ in newsletter], writer, fingerprints, cache.content)
+            _write_known(model, pages, [rel for rel, _ in newsletter], writer, fingerprints, articles, cache.content)
             made = dict(_extra_files(model, loading, options, renderer, newsletter, cache.content.search))
             for rel, data in made.items():  # dict: a later file of one name (a theme override) wins
                 writer.write(rel, data)
@@ -454,7 +455,8 @@ def _build(options: Options, dirs: list[Path], cache: BuildCache | None, progres
         cache.state.trees = writer.commit()
         cache.state.folders = folder_stamps(options.out, writer.manifest)
         cache.state.inputs, cache.state.recent = inputs, recent
-        cache.content.pages = Dependencies.of(inputs, shape, articles, shows, before)
+        cache.content.pages = Dependencies.of(inputs, shape, articles, {a.source: a.digest for a in model.articles},
+                                              pictures, shows, before)
         store.prune({picture.digest for picture in loading.pictures.values()})  # drafts' too: kept for later
         cache.content.templates = renderer.references
         renderer.release()
