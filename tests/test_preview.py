@@ -78,6 +78,24 @@ def test_a_title_edit_shows_at_once_on_its_page_and_in_lists_after_the_build(ser
     assert tree_bytes(tmp_path / "site") == _full_build(tmp_path)
 
 
+def test_a_build_after_a_registry_or_a_picture_changed_is_the_full_build(served, content, tmp_path):
+    """serve revises its last model where only what articles show changed (model.revise_model):
+    not when a wijk's entry or a photo changed under articles that did not."""
+    import io
+
+    from PIL import Image
+
+    options, cache = served
+    _edit(content / "wijken.yml", "description: Wijk in het zuiden.", "description: Wijk in het zuiden, bij de A12.")
+    build(options, cache=cache)
+    assert tree_bytes(tmp_path / "site") == _full_build(tmp_path)
+    photo = io.BytesIO()
+    Image.new("RGB", (3, 2), "red").save(photo, "PNG")
+    (content / "images/vlieger.png").write_bytes(photo.getvalue())
+    build(options, cache=cache)
+    assert tree_bytes(tmp_path / "site") == _full_build(tmp_path)
+
+
 def _new_article(content):
     (content / "2021/nieuw.md").write_text("---\ntitle: Nieuw\ndate: 2021-09-01\nwijk: Rokkeveen\n"
                                            "type: nieuws\n---\n\nTekst.\n", encoding="utf-8")

@@ -5,6 +5,7 @@ as links inside the articles, so the articles stay simple immutable records.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -112,13 +113,13 @@ def _check_slugs(articles: list[Article], content: Path, problems: Problems) -> 
 
 
 def _check_links(articles: list[Article], failed: frozenset[str], content: Path, drafts: bool,
-                 problems: Problems) -> None:
-    """Reports body links to .md files that are not (published) articles, and unknown `related`.
-    A link to an article that has errors of its own is not one more error: it is one when
-    that article is fixed."""
+                 problems: Problems, checked=None) -> None:
+    """Reports body links to .md files that are not (published) articles, and unknown `related`,
+    of the `checked` articles (default: all). A link to an article that has errors of its own
+    is not one more error: it is one when that article is fixed."""
     by_source = {a.source: a for a in articles}
     by_slug = {a.slug: a for a in articles}
-    for article in articles:
+    for article in articles if checked is None else checked:
         for target, line in article.article_links:
             found = by_source.get(target)
             if found is None and target in failed:
@@ -259,3 +260,66 @@ def build_model(registries: Registries, loaded: list[Article], content: Path, *,
         files=tuple(files),
         pictures=pictures,
     )
+
+
+def revise_model(model: SiteModel, before: dict[str, Article], loaded: list[Article], content: Path, *,
+                 drafts: bool, problems: Problems) -> SiteModel | None:
+    """build_model() for the articles now `loaded`, made from the model of the articles `before`
+    (by source, with the same registries, pictures and drafts) by putting the changed ones in
+    place: 0.03 s where build_model() takes 0.3-0.4 s at 10,000 articles, for serve, which has
+    the last model at hand. Only where every changed article kept its place in the site (the
+    same fields of shape: the same lists, order, related articles and decision steps) and its
+    files and pictures; otherwise None, and build_model() makes it anew."""
+    if len(loaded) != len(before):
+        return None
+    changed = []
+    for article in loaded:
+        old = before.get(article.source)
+        if old is not article:
+            if old is None or old.shaping != article.shaping or (old.files, old.image) != (article.files,
+                                                                                          article.image):
+                return None
+            changed.append(article)
+    # The checks of build_model() that read more than the fields of shape: the links in a body.
+    _check_links(loaded, frozenset(), content, drafts, problems, checked=changed)
+    swap = {}  # id of the model's article -> its successor
+    for article in changed:
+        shown = model.by_slug.get(model.slug_of.get(article.source, ""))
+        if shown is not None:  # (a draft is in no list)
+            # The site-wide spelling of its tags, as build_model() gives it (same tags: same spellings).
+            swap[id(shown)] = article.revised(tags=shown.tags) if article.tags != shown.tags else article
+    if not swap:
+        return model
+
+    def put(items: tuple) -> tuple:
+        return tuple(swap.get(id(item), item) for item in items)
+
+    olds = [model.by_slug[model.slug_of[a.source]] for a in changed if a.source in model.slug_of]
+    indices = {}
+    for name, keys in (("by_wijk", lambda a: [w.slug for w in a.wijken]),
+                       ("by_wethouder", lambda a: [w.slug for w in a.wethouders]),
+                       ("by_dossier", lambda a: [a.dossier.slug] if a.dossier else []),
+                       ("by_tag", lambda a: [t.slug for t in a.tags]),
+                       ("by_year", lambda a: [a.day.year])):
+        index = indices[name] = dict(getattr(model, name))
+        for key in {key for old in olds for key in keys(old)}:
+            index[key] = put(index[key])
+    places = dict(model.dossier_place)
+    places.update(_dossier_places({old.dossier.slug: indices["by_dossier"][old.dossier.slug]
+                                   for old in olds if old.dossier}))
+    decisions = {id(model.decision_of[old.slug]): model.decision_of[old.slug]
+                 for old in olds if old.slug in model.decision_of}
+    followed = {key: follow(put(tuple(a for step in decision.steps for a in step.articles)))[0]
+                for key, decision in decisions.items()}
+    decision_of = dict(model.decision_of)
+    for decision in followed.values():
+        decision_of.update((a.slug, decision) for step in decision.steps for a in step.articles)
+    by_slug = dict(model.by_slug)
+    by_slug.update((new.slug, new) for new in swap.values())
+    return dataclasses.replace(
+        model, articles=put(model.articles), by_slug=by_slug, **indices,
+        related={slug: put(items) if any(id(item) in swap for item in items) else items
+                 for slug, items in model.related.items()},
+        dossier_place=places,
+        decisions=tuple(followed.get(id(decision), decision) for decision in model.decisions),
+        decision_of=decision_of)

@@ -25,7 +25,7 @@ from .fingerprint import Dependencies, Fingerprints, pictures_key
 from .hosting import hosting_files
 from .images import MediaStore, icon_files, prepare, uses_of
 from .loader import OUTSIDE, RACY_NS, articles_of, load_articles, scan
-from .model import SiteModel, build_model
+from .model import SiteModel, build_model, revise_model
 from .newsletter import TEMPLATES as NEWSLETTER_TEMPLATES
 from .newsletter import Recorded, recorded_editions
 from .newsletter import site_files as newsletter_files
@@ -72,6 +72,7 @@ class Loading:
     pictures: dict  # every picture the content uses, drafts' too (the model has the published ones)
     registries: Registries
     editions: list[Recorded]  # the newsletters recorded in nieuwsbrieven.yml
+    made_with: tuple = ()     # what the model depends on besides the articles and pictures
 
 
 @dataclass(frozen=True)
@@ -119,9 +120,11 @@ def _no_cycle_collection():
 
 
 @_no_cycle_collection()
-def load(options: Options, cache: BuildCache | None = None, files: dict | None = None) -> Loading:
+def load(options: Options, cache: BuildCache | None = None, files: dict | None = None,
+         previous: Loading | None = None) -> Loading:
     """Reads and checks all content (files: its scan(), if the caller made one already);
-    raises ContentErrors listing every problem found."""
+    raises ContentErrors listing every problem found. previous: the last good build's, kept by
+    a caller that builds again and again (serve): its model is revised where it can be."""
     cache = cache or BuildCache()
     problems = Problems()
     registries = _registries(options, problems)
@@ -138,13 +141,20 @@ def load(options: Options, cache: BuildCache | None = None, files: dict | None =
     pictures = prepare(options.content, readable, uses_of(options.content, articles, registries.site.image,
                                                        registries.site.image_line),
                        cache.content.media, MediaStore(cache.media_root), options.jobs, problems)
-    model = build_model(registries, articles, options.content, drafts=options.drafts,
-                        problems=problems, memo=cache.content.model, pictures=pictures,
-                        failed=frozenset(source for source, item in loaded.items() if item.article is None))
+    made_with = (namespace, registries.site, options.content, options.drafts)  # with the articles and pictures: the model
+    model = None
+    if previous is not None and previous.made_with == made_with and previous.pictures == pictures:
+        before = {source: item.article for source, item in previous.loaded.items() if item.article is not None}
+        model = revise_model(previous.model, before, articles, options.content, drafts=options.drafts,
+                             problems=problems)  # None unless every article kept its place
+    if model is None:
+        model = build_model(registries, articles, options.content, drafts=options.drafts, problems=problems,
+                            memo=cache.content.model, pictures=pictures,
+                            failed=frozenset(source for source, item in loaded.items() if item.article is None))
     editions = recorded_editions(options.content, registries.wijken, registries.site, problems, model)
     if problems:
         raise ContentErrors(problems.errors)
-    return Loading(model, problems, loaded, pictures, registries, editions)
+    return Loading(model, problems, loaded, pictures, registries, editions, made_with)
 
 
 def theme_files(dirs: list[Path]) -> list[tuple[str, dict]]:
@@ -409,9 +419,10 @@ def _build(options: Options, dirs: list[Path], cache: BuildCache | None, progres
         _note_folder_times(options, cache)
         lap("nothing changed")
         return Result(-1, [], len(cache.state.trees[inode(options.out)]), 0, lap.total, lap.laps)
-    cache.last = None  # the model this build replaces: not kept alive beside the new one
+    last, cache.last = cache.last, None
     try:
-        loading = load(options, cache, files)
+        loading = load(options, cache, files, last.loading if last else None)
+        last = None  # what this build replaces: not kept alive beside the new one
         model = loading.model
         lap("load and check content")
         brand = brand_of(model, dirs, options.content)
