@@ -10,6 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import ARTICLES, tree_bytes
+from wijknieuws.errors import ContentErrors
+from wijknieuws import loader
 from wijknieuws.loader import rescan, scan
 from wijknieuws.pipeline import Options, build, open_cache
 from wijknieuws.preview import write_edited_page
@@ -112,6 +114,7 @@ def _template(content):
     (theme / "tags.html").write_text('{% extends "base.html" %}', encoding="utf-8")
 
 
+PLAIN = lambda c: _edit(c / MEMO, "Het college zet", "Het college van B en W zet")  # noqa: E731
 WAITS_FOR_THE_BUILD = {
     "date (its place in lists)": lambda c: _edit(c / MEMO, "date: 2021-04-15", "date: 2021-04-16"),
     "wijk": lambda c: _edit(c / MEMO, "wijk: [Oosterheem, Rokkeveen]", "wijk: Oosterheem"),
@@ -214,6 +217,34 @@ def test_a_failed_build_leaves_nothing_told(served, content, tmp_path):
     site.noticed(reported(tmp_path, lambda: _edit(content / MEMO, "wijk: [Oosterheem, Rokkeveen]", "wijk: Nergens")))
     assert site.rebuild() is None
     assert site.saved is None
+
+
+def _outcome(site, run) -> dict[str, bytes] | list[str]:
+    try:
+        run()
+    except ContentErrors as exc:
+        return [str(error) for error in exc.errors]
+    return tree_bytes(site)
+
+
+@pytest.mark.parametrize("change", ["a plain edit", *WAITS_FOR_THE_BUILD])
+def test_a_build_told_what_was_saved_is_the_full_build(served, content, tmp_path, change):
+    """serve's build looks only at the paths the file system reported saved (loader.rescan),
+    and makes the site a build that walks every file makes, or finds the same errors."""
+    options, cache = served
+    saved = reported(tmp_path, lambda: {"a plain edit": PLAIN, **WAITS_FOR_THE_BUILD}[change](content))
+    told = _outcome(tmp_path / "site", lambda: build(options, cache=cache, saved=saved))
+    assert told == _outcome(tmp_path / "full", lambda: build(_options(tmp_path, "full")))
+
+
+def test_a_build_told_what_was_saved_walks_no_folder(served, content, tmp_path, monkeypatch):
+    options, cache = served
+    saved = reported(tmp_path, lambda: PLAIN(content))
+    real = loader.scan
+    monkeypatch.setattr("wijknieuws.pipeline.scan",
+                        lambda folder, *args: pytest.fail("walked the content") if folder == content else real(folder, *args))
+    build(options, cache=cache, saved=saved)
+    assert b"Het college van B en W zet" in (tmp_path / "site" / MEMO_PAGE).read_bytes()
 
 
 def test_a_page_written_first_is_not_trusted_by_a_later_build_in_another_process(served, content, tmp_path):

@@ -76,9 +76,9 @@ class Site:
         # What was reported so far, this build reads; saves during it are the watcher's, for the
         # next. A build that fails may leave the last good one in place: what it read is then
         # not known to be in that one, so the next page written ahead looks at everything.
-        self.saved = set()
+        saved, self.saved = self.saved, set()
         try:
-            result = build(self.options, cache=self.cache,
+            result = build(self.options, cache=self.cache, saved=saved,
                            on_wait=lambda: print(waiting_notice(self.options.out), file=sys.stderr, flush=True))
         except ContentErrors as exc:
             self.saved = None
