@@ -322,3 +322,23 @@ def test_the_watcher_tells_which_files_were_saved(tmp_path):
     polling = EventWatcher()
     polling.watch(str(tmp_path / "ontbreekt"), lambda: None)
     assert polling.saved() is None
+
+
+def test_events_the_system_lost_make_the_next_build_walk(tmp_path):
+    """An overflow of the system's queue (a `git pull` of thousands of files) loses events: then
+    which files were saved is not known (None), and serve's next build walks every file."""
+    from watchdog.events import EventsLostEvent
+
+    content = tmp_path / "content"
+    content.mkdir()
+    watcher = EventWatcher()
+    seen = []
+    watcher.watch(str(content), lambda: seen.append(1))
+    try:
+        watch = next(iter(watcher._observer.emitters)).watch
+        watcher._observer.event_queue.put((EventsLostEvent(str(content), is_directory=True), watch))
+        until(lambda: watcher._lost, "the loss noticed")
+        assert watcher.saved() is None
+        assert watcher.saved() == set()  # told once; the walk that follows catches up
+    finally:
+        watcher.stop()

@@ -28,6 +28,11 @@ class _Events(FileSystemEventHandler):
     def __init__(self, folder: str, notice):
         self._folder, self._notice = folder, notice
 
+    def on_events_lost(self, event: FileSystemEvent) -> None:
+        """The system's queue overflowed (a `git pull` of thousands of files): which files
+        changed is not known, so the next build walks every one."""
+        self._notice(self._folder, None)
+
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type not in CHANGES or (event.is_directory and event.event_type == "modified"):
             return
@@ -49,6 +54,7 @@ class EventWatcher(Watcher):
         self._changed: set[str] = set()   # watched folders with a change: filled by the observer's
                                           # thread, emptied by examine()
         self._saved: set[str] = set()     # the paths changed, until saved() takes them
+        self._lost = False                # events were lost since saved() was last called
         self._loop: IOLoop | None = None
         self._poll = None
         self._waiting = None           # the loop's timeout for examine, while events come in
@@ -86,23 +92,27 @@ class EventWatcher(Watcher):
             self._observer.stop()
             self._observer.join(timeout=5)
 
-    def _notice(self, folder: str, path: str) -> None:  # the observer's thread
+    def _notice(self, folder: str, path: str | None) -> None:  # the observer's thread; None: not known
         with self._lock:
             self._changed.add(folder)
-            self._saved.add(path)
-            self.filepath = path
+            if path is None:
+                self._lost = True
+            else:
+                self._saved.add(path)
+            self.filepath = path or folder
             loop = self._loop
         if loop is not None:  # else start() looks at it
             loop.add_callback(self._settle)
 
     def saved(self) -> set[str] | None:
         """The paths changed since the last call (absolute), or None where this watcher polls
-        and cannot tell."""
+        or the system lost events, and it cannot tell."""
         if self._failed is not None:
             return None
         with self._lock:
             saved, self._saved = self._saved, set()
-        return saved
+            lost, self._lost = self._lost, False
+        return None if lost else saved
 
     def _settle(self) -> None:
         now = self._loop.time()
