@@ -226,3 +226,33 @@ def test_a_change_the_clock_cannot_show_is_still_seen(tmp_path):
     (content / "images/nieuw.txt").write_text("x")  # some other change, so that the build looks again
     run(tmp_path, "build", "--quiet")
     assert "<h1>Tweede</h1>" in (tmp_path / "site/nieuws/a/index.html").read_text(encoding="utf-8")
+
+
+def test_a_file_or_folder_gone_while_the_content_is_listed_is_left_out(tmp_path, monkeypatch):
+    """An editor's save renames its copy over the original between the listing of a folder and
+    the look at each file (seen in CI as a traceback): what is gone by then is not in the scan."""
+    from wijknieuws import loader
+
+    content = tmp_path / "content"
+    (content / "2021/weg").mkdir(parents=True)
+    for rel in ("2021/blijft.md", "2021/wissel.tmp", "2021/weg/a.md"):
+        (content / rel).write_text("tekst", encoding="utf-8")
+    real = os.scandir
+
+    class Listing:  # os.scandir, with the save made right after the folder 2021 was listed
+        def __init__(self, path):
+            with real(path) as entries:
+                self.entries = list(entries)
+            if path.endswith("2021"):
+                os.replace(content / "2021/wissel.tmp", content / "2021/wissel.md.bak")
+                (content / "2021/weg/a.md").unlink()
+                (content / "2021/weg").rmdir()
+
+        def __enter__(self):
+            return iter(self.entries)
+
+        def __exit__(self, *exc):
+            return False
+
+    monkeypatch.setattr(loader.os, "scandir", Listing)
+    assert list(loader.scan(content)) == ["2021/blijft.md"]

@@ -48,7 +48,11 @@ def scan(folder: Path, links: set[str] | None = None) -> dict[str, tuple[int, in
     inside = root.rstrip(os.sep) + os.sep
 
     def walk(path: str, real_path: str, prefix: str, ancestors: frozenset[str]) -> None:
-        with os.scandir(path) as entries:
+        try:
+            listed = os.scandir(path)
+        except FileNotFoundError:  # a folder removed since its parent was listed
+            return
+        with listed as entries:
             for entry in entries:
                 if entry.name.startswith("."):
                     continue
@@ -65,7 +69,10 @@ def scan(folder: Path, links: set[str] | None = None) -> dict[str, tuple[int, in
                     if real not in ancestors:  # else a symlink back to a folder being walked: a loop
                         walk(entry.path, real, rel + "/", ancestors | {real})
                 elif entry.is_file():
-                    stat = entry.stat()
+                    try:
+                        stat = entry.stat()
+                    except FileNotFoundError:  # gone since listed: an editor's copy renamed over the original
+                        continue
                     found[rel] = (stat.st_mtime_ns, stat.st_size)
 
     if folder.is_dir():
