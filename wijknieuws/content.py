@@ -84,6 +84,12 @@ class Article:
         fields = tuple(getattr(self, f.name) for f in dataclasses.fields(self))
         return hashlib.sha1(pickle.dumps(fields, protocol=5)).digest()
 
+    def keeps_place_of(self, old: Article) -> bool:
+        """This article, an edit of `old`, changed only what it shows itself: the same fields of
+        shape (so the same lists and order) and the same files and picture. serve then puts it in
+        place of the old one (model.revise_model, preview.py) rather than making the site anew."""
+        return self.shaping == old.shaping and (self.files, self.image) == (old.files, old.image)
+
     def revised(self, **changes) -> Article:
         """A copy with these fields changed, its digest derived from this one's and the changes
         (equal digests still mean equal articles) rather than hashed whole again."""

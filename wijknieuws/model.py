@@ -262,6 +262,12 @@ def build_model(registries: Registries, loaded: list[Article], content: Path, *,
     )
 
 
+def in_place_of(article: Article, shown: Article) -> Article:
+    """An edited article that keeps the place of `shown` (the model's), with the site-wide
+    spelling of its tags as build_model() gives it (the same tags: the same spellings)."""
+    return article.revised(tags=shown.tags) if article.tags != shown.tags else article
+
+
 def revise_model(model: SiteModel, before: dict[str, Article], loaded: list[Article], content: Path, *,
                  drafts: bool, problems: Problems) -> SiteModel | None:
     """build_model() for the articles now `loaded`, made from the model of the articles `before`
@@ -276,8 +282,7 @@ def revise_model(model: SiteModel, before: dict[str, Article], loaded: list[Arti
     for article in loaded:
         old = before.get(article.source)
         if old is not article:
-            if old is None or old.shaping != article.shaping or (old.files, old.image) != (article.files,
-                                                                                          article.image):
+            if old is None or not article.keeps_place_of(old):
                 return None
             changed.append(article)
     # The checks of build_model() that read more than the fields of shape: the links in a body.
@@ -286,8 +291,7 @@ def revise_model(model: SiteModel, before: dict[str, Article], loaded: list[Arti
     for article in changed:
         shown = model.by_slug.get(model.slug_of.get(article.source, ""))
         if shown is not None:  # (a draft is in no list)
-            # The site-wide spelling of its tags, as build_model() gives it (same tags: same spellings).
-            swap[id(shown)] = article.revised(tags=shown.tags) if article.tags != shown.tags else article
+            swap[id(shown)] = in_place_of(article, shown)
     if not swap:
         return model
 

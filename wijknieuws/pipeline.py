@@ -142,7 +142,7 @@ def load(options: Options, cache: BuildCache | None = None, files: dict | None =
     pictures = prepare(options.content, readable, uses_of(options.content, articles, registries.site.image,
                                                        registries.site.image_line),
                        cache.content.media, MediaStore(cache.media_root), options.jobs, problems)
-    made_with = (namespace, registries.site, options.content, options.drafts)  # with the articles and pictures: the model
+    made_with = (namespace, registries.site, options.content, options.drafts)  # the model's inputs but articles, pictures
     model = None
     if previous is not None and previous.made_with == made_with and previous.pictures == pictures:
         before = {source: item.article for source, item in previous.loaded.items() if item.article is not None}

@@ -15,6 +15,7 @@ from .content import Reader
 from .contentfiles import Unreadable, read_whole
 from .errors import ContentErrors
 from .loader import OUTSIDE, rescan, scan
+from .model import in_place_of
 from .output import inode, one_at_a_time, replace_live
 from .pages import article_page
 from .pipeline import Options, build_lock, cache_folder, theme_files
@@ -52,11 +53,10 @@ def write_edited_page(options: Options, cache: BuildCache, saved: Collection[str
     present = frozenset(rel for rel, state in files.items() if state != OUTSIDE)
     loaded = Reader(options.content, last.loading.registries, present).read(source, raw)
     new = loaded.article
-    if (loaded.errors or new is None or new.shaping != old.shaping or (new.files, new.image) != (old.files, old.image)
+    if (loaded.errors or new is None or not new.keeps_place_of(old)
             or any(target not in model.slug_of for target, _ in new.article_links)):
         return None
-    # Same spellings as before, so the site-wide tag names stay as they are too.
-    page = article_page(model, new.revised(tags=shown.tags) if new.tags != shown.tags else new)
+    page = article_page(model, in_place_of(new, shown))
     try:
         data = last.renderer.render(page)
     except ContentErrors:
